@@ -1,0 +1,41 @@
+# Every target sets itself up: a fresh clone needs only Python 3.11 and make.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= out/demo
+EMPLOYEES ?= 2000
+
+.PHONY: install demo test lint bench browser clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet \
+		-c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install pinned dependencies
+
+browser: ## install Debian's headless Chromium for report tests (needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "warning: could not install chromium; browser tests will fail" >&2; }
+
+demo: $(STAMP) ## generate a demo organisation and run the whole nightly pipeline on it
+	$(BIN)/mentorship demo --employees $(EMPLOYEES) --seed 7 --out $(OUT)/inbox
+	$(BIN)/mentorship run --inbox $(OUT)/inbox --warehouse $(OUT)/warehouse.duckdb --out $(OUT)/published
+
+test: $(STAMP) browser ## run the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipelines reports tests
+	$(BIN)/ruff format --check pipelines reports tests
+
+bench: $(STAMP) ## measure run time and peak memory at 10k and 100k employees
+	$(BIN)/python -m pipelines.bench --sizes 10000,100000
+
+clean:
+	rm -rf out target logs dbt_packages .pytest_cache

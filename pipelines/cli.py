@@ -1,0 +1,208 @@
+"""The ``mentorship`` command: a thin CLI over the pipeline's functions."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.errors import PipelineError
+
+app = typer.Typer(
+    help=(
+        "Mentorship analytics: turn HR and mentoring-platform exports into trustworthy "
+        "numbers on whether mentoring works, for mentees and for mentors."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+InboxOpt = Annotated[
+    Path,
+    typer.Option(
+        "--inbox",
+        help="A drop (folder of export files) or a nightly inbox of drops named YYYY-MM-DD; "
+        "the newest drop is used.",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="As-of date YYYY-MM-DD (default: the drop folder's name). "
+        "Only rows dated on or before it count.",
+    ),
+]
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        help="DuckDB warehouse file (default: warehouse.duckdb beside --out). "
+        "Kept across runs for the audit history.",
+    ),
+]
+
+
+def _parse_date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PipelineError(f"{option}: {value!r} is not a date YYYY-MM-DD") from None
+
+
+class RichReporter:
+    """Stages as rules, steps as dim lines, warnings in yellow."""
+
+    def stage(self, name: str) -> None:
+        console.rule(f"[bold]{name}")
+
+    def step(self, message: str) -> None:
+        console.print(f"  {message}", highlight=False, markup=False)
+
+    def warn(self, message: str) -> None:
+        console.print(f"  [yellow]warning:[/yellow] {message}", highlight=False)
+
+
+def _fail(exc: Exception) -> None:
+    console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    out: Annotated[
+        Path, typer.Option("--out", help="Inbox folder to write (a drop YYYY-MM-DD inside).")
+    ] = Path("out/demo/inbox"),
+    employees: Annotated[
+        int, typer.Option("--employees", min=50, help="Size of the organisation.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 7,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Export date of the drop, YYYY-MM-DD.")
+    ] = "2026-11-25",
+    bad_row_share: Annotated[
+        float,
+        typer.Option(
+            "--bad-row-share",
+            min=0.0,
+            max=0.5,
+            help="Share of contract-breaking rows planted to show the quarantine (0 = clean).",
+        ),
+    ] = 0.002,
+) -> None:
+    """Generate a synthetic organisation's exports, with planted effects and a ground truth."""
+    from pipelines.demo.generate import generate_demo
+
+    try:
+        day = _parse_date(as_of, "--as-of")
+        assert day is not None
+        with console.status("generating demo exports") as status:
+            drop = generate_demo(
+                employees,
+                seed,
+                day,
+                out,
+                bad_row_share=bad_row_share,
+                progress=lambda msg: status.update(f"generating demo exports: {msg}"),
+            )
+    except PipelineError as exc:
+        _fail(exc)
+    console.print(f"demo drop written to [bold]{drop}[/bold] (ground truth: {out}/ground_truth.json)")
+
+
+@app.command()
+def ingest(
+    inbox: InboxOpt,
+    as_of: AsOfOpt = None,
+    warehouse: Annotated[
+        Path, typer.Option("--warehouse", help="DuckDB warehouse file.")
+    ] = Path("out/warehouse.duckdb"),
+) -> None:
+    """Load a drop into the warehouse's raw schema, quarantining bad rows; print the counts."""
+    from pipelines.inbox import resolve_drop
+    from pipelines.ingest.loader import load_drop
+    from pipelines.run import new_run_id
+    from pipelines.warehouse import connect
+
+    try:
+        drop = resolve_drop(inbox, _parse_date(as_of, "--as-of"))
+        run_id = new_run_id(drop.as_of)
+        con = connect(warehouse)
+        try:
+            with console.status("loading") as status:
+                loads = load_drop(
+                    con, drop, run_id, on_source=lambda s: status.update(f"loading {s}")
+                )
+        finally:
+            con.close()
+    except PipelineError as exc:
+        _fail(exc)
+    table = Table(title=f"{drop.folder} as of {drop.as_of} -> {warehouse}")
+    for col in ("source", "format", "read", "accepted", "quarantined", "ignored columns"):
+        table.add_column(col, justify="right" if col in ("read", "accepted", "quarantined") else "left")
+    for load in loads:
+        table.add_row(
+            load.source,
+            load.file_format,
+            f"{load.rows_read:,}",
+            f"{load.rows_accepted:,}",
+            f"{load.rows_quarantined:,}",
+            ", ".join(load.ignored_columns),
+        )
+    Console().print(table)
+
+
+@app.command()
+def run(
+    inbox: InboxOpt,
+    as_of: AsOfOpt = None,
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Publication folder: kpis.json, reports, quality results, manifest.json. "
+            "Replaced atomically only when the run passes.",
+        ),
+    ] = Path("out/published"),
+) -> None:
+    """Run the whole nightly pipeline on a drop and publish it when every check passes."""
+    from pipelines.run import run as run_pipeline
+
+    try:
+        ctx = run_pipeline(
+            inbox,
+            out,
+            warehouse=warehouse,
+            as_of=_parse_date(as_of, "--as-of"),
+            reporter=RichReporter(),
+        )
+    except PipelineError as exc:
+        _fail(exc)
+    for warning in ctx.warnings:
+        RichReporter().warn(warning)
+    console.print(f"[green]published[/green] {out}/ (run {ctx.run_id})")
+    for name, rel in ctx.outputs.items():
+        console.print(f"  {name}: {out / rel}", highlight=False)
+
+
+def main() -> None:
+    """Entry point that never shows a traceback for bad input."""
+    try:
+        app()
+    except PipelineError as exc:
+        console.print(f"error: {exc}", markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Errors that stop a run with a one-line message for the person running it."""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """A run cannot go on; the message says why in one line."""
+
+
+class InputFileError(PipelineError):
+    """A source file cannot be read at all, or lacks a required column."""
+
+    def __init__(self, file: str, reason: str, column: str | None = None) -> None:
+        self.file = file
+        self.column = column
+        self.reason = reason
+        where = f"{file}" + (f", column {column!r}" if column else "")
+        super().__init__(f"{where}: {reason}")

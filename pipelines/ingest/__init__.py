@@ -1,0 +1,1 @@
+"""Ingestion: read a drop, quarantine bad rows, load typed raw tables."""

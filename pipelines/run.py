@@ -1,0 +1,199 @@
+"""The nightly run: ingest, transform, check, report, publish.
+
+Each stage is a function of the :class:`RunContext`; the run writes only into
+its own run folder until every stage has passed, then publishes atomically
+(``publish.py``). A stage that fails raises :class:`PipelineError`, the run
+records why in its folder's manifest, and the previous publication stays.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipelines import manifest as manifest_mod
+from pipelines.errors import PipelineError
+from pipelines.inbox import Drop, resolve_drop
+from pipelines.ingest.loader import SourceLoad, load_drop
+from pipelines.publish import new_run_dir, publish, run_lock
+from pipelines.warehouse import connect
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Reporter(Protocol):
+    """Where a run tells its progress (the CLI shows it with rich)."""
+
+    def stage(self, name: str) -> None: ...
+    def step(self, message: str) -> None: ...
+    def warn(self, message: str) -> None: ...
+
+
+class PlainReporter:
+    """Progress as plain lines, for tests and logs."""
+
+    def __init__(self, write: Callable[[str], None] = print) -> None:
+        self.write = write
+
+    def stage(self, name: str) -> None:
+        self.write(f"== {name}")
+
+    def step(self, message: str) -> None:
+        self.write(f"   {message}")
+
+    def warn(self, message: str) -> None:
+        self.write(f"   warning: {message}")
+
+
+@dataclass
+class RunContext:
+    """Everything one run knows; stages read and add to it."""
+
+    run_id: str
+    drop: Drop
+    warehouse: Path
+    out: Path
+    run_dir: Path
+    reporter: Reporter
+    loads: list[SourceLoad] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> date:
+        return self.drop.as_of
+
+
+Stage = Callable[[RunContext], None]
+
+
+def new_run_id(as_of: date) -> str:
+    """A sortable, unique run id: UTC start time, as-of date, random suffix."""
+    now = datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{as_of.isoformat()}-{uuid.uuid4().hex[:6]}"
+
+
+def stage_ingest(ctx: RunContext) -> None:
+    """Load every source file of the drop into the raw schema."""
+    con = connect(ctx.warehouse)
+    try:
+        ctx.loads = load_drop(
+            con, ctx.drop, ctx.run_id, on_source=lambda s: ctx.reporter.step(f"loading {s}")
+        )
+    finally:
+        con.close()
+    for load in ctx.loads:
+        ctx.reporter.step(
+            f"{load.source}: {load.rows_read} read, {load.rows_accepted} accepted, "
+            f"{load.rows_quarantined} quarantined"
+        )
+        for w in load.warnings:
+            ctx.warnings.append(f"{load.source}.{w['column']}: {w['rows']} rows {w['reason']}")
+    for name in ctx.drop.unknown_files:
+        ctx.warnings.append(f"{ctx.drop.folder / name}: not a contract source, not read")
+
+
+def default_stages() -> list[tuple[str, Stage]]:
+    """The stages of a nightly run, in order."""
+    from pipelines.stages import transform_stage
+
+    return [("ingest", stage_ingest), ("transform", transform_stage)]
+
+
+def _manifest(ctx: RunContext, status: str, started: datetime, error: str | None) -> dict[str, Any]:
+    return {
+        "run_id": ctx.run_id,
+        "as_of": ctx.as_of.isoformat(),
+        "status": status,
+        "error": error,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code": manifest_mod.code_version(),
+        "dependencies": manifest_mod.dependency_versions(),
+        "drop": str(ctx.drop.folder),
+        "warehouse": str(ctx.warehouse),
+        "sources": [load.manifest_record() for load in ctx.loads],
+        "sources_not_exported": sorted(
+            set(_all_sources()) - {load.source for load in ctx.loads}
+        ),
+        "unknown_files": list(ctx.drop.unknown_files),
+        "warnings": ctx.warnings,
+        "checks": ctx.checks,
+        "stage_seconds": {k: round(v, 3) for k, v in ctx.stage_seconds.items()},
+        "outputs": ctx.outputs,
+    }
+
+
+def _all_sources() -> list[str]:
+    from pipelines.contract import LOAD_ORDER
+
+    return list(LOAD_ORDER)
+
+
+def run(
+    inbox: Path,
+    out: Path,
+    warehouse: Path | None = None,
+    as_of: date | None = None,
+    reporter: Reporter | None = None,
+    stages: list[tuple[str, Stage]] | None = None,
+) -> RunContext:
+    """Run every stage on the drop in ``inbox``; publish into ``out`` on success.
+
+    Raises :class:`PipelineError` (after recording the failure in the run
+    folder) when the run did not publish.
+    """
+    reporter = reporter or PlainReporter()
+    out = Path(out)
+    warehouse = Path(warehouse) if warehouse else out.parent / "warehouse.duckdb"
+    drop = resolve_drop(Path(inbox), as_of)
+    with run_lock(out):
+        run_id = new_run_id(drop.as_of)
+        ctx = RunContext(
+            run_id=run_id,
+            drop=drop,
+            warehouse=warehouse,
+            out=out,
+            run_dir=new_run_dir(out, run_id),
+            reporter=reporter,
+        )
+        started = datetime.now(UTC)
+        reporter.step(f"run {run_id}: drop {drop.folder}, as of {drop.as_of}")
+        try:
+            for name, stage in stages if stages is not None else default_stages():
+                reporter.stage(name)
+                t0 = time.perf_counter()
+                stage(ctx)
+                ctx.stage_seconds[name] = time.perf_counter() - t0
+        except PipelineError as exc:
+            _record_failure(ctx, started, str(exc))
+            raise
+        except Exception as exc:  # a bug, not bad data: keep the trace for the log
+            (ctx.run_dir / "error.log").write_text(traceback.format_exc())
+            message = (
+                f"internal error in run {run_id}: {type(exc).__name__}: {exc} "
+                f"(traceback in {ctx.run_dir / 'error.log'})"
+            )
+            _record_failure(ctx, started, message)
+            raise PipelineError(message) from exc
+        manifest_mod.write_manifest(
+            ctx.run_dir / "manifest.json", _manifest(ctx, "published", started, None)
+        )
+        publish(out, ctx.run_dir)
+        reporter.step(f"published {out} -> {ctx.run_dir}")
+        return ctx
+
+
+def _record_failure(ctx: RunContext, started: datetime, error: str) -> None:
+    manifest_mod.write_manifest(
+        ctx.run_dir / "manifest.json", _manifest(ctx, "failed", started, error)
+    )
