@@ -116,16 +116,18 @@ def demo(
             )
     except PipelineError as exc:
         _fail(exc)
-    console.print(f"demo drop written to [bold]{drop}[/bold] (ground truth: {out}/ground_truth.json)")
+    console.print(
+        f"demo drop written to [bold]{drop}[/bold] (ground truth: {out}/ground_truth.json)"
+    )
 
 
 @app.command()
 def ingest(
     inbox: InboxOpt,
     as_of: AsOfOpt = None,
-    warehouse: Annotated[
-        Path, typer.Option("--warehouse", help="DuckDB warehouse file.")
-    ] = Path("out/warehouse.duckdb"),
+    warehouse: Annotated[Path, typer.Option("--warehouse", help="DuckDB warehouse file.")] = Path(
+        "out/warehouse.duckdb"
+    ),
 ) -> None:
     """Load a drop into the warehouse's raw schema, quarantining bad rows; print the counts."""
     from pipelines.inbox import resolve_drop
@@ -148,7 +150,9 @@ def ingest(
         _fail(exc)
     table = Table(title=f"{drop.folder} as of {drop.as_of} -> {warehouse}")
     for col in ("source", "format", "read", "accepted", "quarantined", "ignored columns"):
-        table.add_column(col, justify="right" if col in ("read", "accepted", "quarantined") else "left")
+        table.add_column(
+            col, justify="right" if col in ("read", "accepted", "quarantined") else "left"
+        )
     for load in loads:
         table.add_row(
             load.source,

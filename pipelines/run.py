@@ -122,9 +122,7 @@ def _manifest(ctx: RunContext, status: str, started: datetime, error: str | None
         "drop": str(ctx.drop.folder),
         "warehouse": str(ctx.warehouse),
         "sources": [load.manifest_record() for load in ctx.loads],
-        "sources_not_exported": sorted(
-            set(_all_sources()) - {load.source for load in ctx.loads}
-        ),
+        "sources_not_exported": sorted(set(_all_sources()) - {load.source for load in ctx.loads}),
         "unknown_files": list(ctx.drop.unknown_files),
         "warnings": ctx.warnings,
         "checks": ctx.checks,

@@ -48,7 +48,9 @@ def typed_expression(col: Column) -> str:
                 f"then try_strptime({v}, '%Y-%m-%d')::date end"
             )
         case "integer":
-            return f"case when regexp_full_match({v}, '{_INT_RE}') then try_cast({v} as integer) end"
+            return (
+                f"case when regexp_full_match({v}, '{_INT_RE}') then try_cast({v} as integer) end"
+            )
         case "number":
             return f"case when regexp_full_match({v}, '{_NUM_RE}') then try_cast({v} as double) end"
         case "boolean":
@@ -94,7 +96,9 @@ def _value_checks(col: Column) -> list[tuple[str, str]]:
                 f"'value ' || {v} || ' outside {bounds}'",
             )
         )
-    return [(cond, f"struct_pack(col := {_quote(name)}, reason := {reason})") for cond, reason in checks]
+    return [
+        (cond, f"struct_pack(col := {_quote(name)}, reason := {reason})") for cond, reason in checks
+    ]
 
 
 def _rule_checks(source: Source) -> list[tuple[str, str]]:

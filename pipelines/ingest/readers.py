@@ -176,7 +176,11 @@ def land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, table: 
         return _land_csv_by_python(con, path, source, table, delimiter, header)
     malformed = [
         _malformed_from_line(
-            header, delimiter, line, (text or "").strip("\r\n"), f"malformed row ({kind.lower()}): {msg}"
+            header,
+            delimiter,
+            line,
+            (text or "").strip("\r\n"),
+            f"malformed row ({kind.lower()}): {msg}",
         )
         for line, kind, msg, text in rejected
     ]
@@ -234,9 +238,7 @@ def _land_csv_by_python(
     except (UnicodeDecodeError, csv.Error) as exc:
         raise InputFileError(str(path), f"cannot be read as UTF-8 CSV ({exc})") from None
     _register(con, table, source, line_numbers, data)
-    return LandedFile(
-        table, "csv", tuple(header), ignored, personal, len(line_numbers), malformed
-    )
+    return LandedFile(table, "csv", tuple(header), ignored, personal, len(line_numbers), malformed)
 
 
 def _register(
@@ -321,7 +323,7 @@ def land_parquet(
     for col in source.stored_columns:
         if col.name in header:
             name = raw_names[header.index(col.name)].replace('"', '""')
-            exprs.append(f'nullif(cast("{name}" as varchar), \'\') as {col.name}')
+            exprs.append(f"nullif(cast(\"{name}\" as varchar), '') as {col.name}")
         else:
             exprs.append(f"null::varchar as {col.name}")
     con.execute(

@@ -1,0 +1,63 @@
+"""The CLI: useful help on every command, one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from tests.conftest import write_csv
+
+runner = CliRunner()
+COMMANDS = ["demo", "ingest", "run"]
+
+
+def _mentorship(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_text(command):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(result.output.split()) > 20
+    assert "--" in result.output
+
+
+def test_every_command_is_in_the_readme():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for command in COMMANDS:
+        assert f"mentorship {command}" in readme
+
+
+def test_missing_required_column_is_a_one_line_error_naming_file_and_column(tmp_path):
+    drop = tmp_path / "2026-11-25"
+    write_csv(
+        drop / "employees.csv",
+        ["employee_id", "hire_date", "job_level"],
+        [["1", "2020-01-01", "3"]],
+    )
+    result = _mentorship("ingest", "--inbox", str(drop), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "employees.csv" in result.stderr and "'department'" in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+
+
+def test_bad_as_of_is_a_one_line_error(tmp_path):
+    result = _mentorship("run", "--inbox", str(tmp_path), "--as-of", "25/11/2026")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "--as-of" in result.stderr
+
+
+def test_missing_inbox_is_a_one_line_error(tmp_path):
+    result = _mentorship("run", "--inbox", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert result.returncode == 1
+    assert "no such folder" in result.stderr and "Traceback" not in result.stderr
