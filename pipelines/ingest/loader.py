@@ -91,7 +91,7 @@ def load_source(
         f"""
         insert into raw.{source.name}
         select {typed}, ?, _line_number, ?, ?::date, ?
-        from {checked} where _failure is null order by _line_number
+        from {checked} where _failure is null
         """,
         [file, sha, drop.as_of.isoformat(), run_id],
     )
@@ -101,7 +101,7 @@ def load_source(
         insert into raw.quarantine
         select ?, ?, ?, _line_number, _failure.col, _failure.reason,
                to_json(struct_pack({originals}))
-        from {checked} where _failure is not null order by _line_number
+        from {checked} where _failure is not null
         """,
         [run_id, source.name, file],
     )

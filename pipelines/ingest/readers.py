@@ -186,8 +186,16 @@ def land_csv(con: duckdb.DuckDBPyConnection, path: Path, source: Source, table: 
     ]
     # The k-th landed record sits on the k-th line that is neither the header
     # nor a rejected record (no blank lines and no quoted line breaks here).
-    bad = ",".join(str(r.line_number) for r in malformed) or "-1"
     exprs = ", ".join(f"{expr} as {name}" for name, expr in select)
+    if not malformed:
+        # The common case: record k sits on line k + 2.
+        con.execute(
+            f"create or replace temp table {table} as "
+            f"select rowid + 2 as _line_number, {exprs} from {table}_csv"
+        )
+        con.execute(f"drop table {table}_csv")
+        return LandedFile(table, "csv", tuple(header), ignored, personal, landed, malformed)
+    bad = ",".join(str(r.line_number) for r in malformed)
     con.execute(
         f"""
         create or replace temp table {table} as
