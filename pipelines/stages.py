@@ -15,12 +15,19 @@ def transform_stage(ctx: RunContext) -> None:
     target = ctx.run_dir / "dbt"
     result = build(PROJECT_DIR, ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
     ctx.extra["dbt_result"] = result
-    failed = [n for n in result.nodes if n.status in ("error", "fail")]
-    models_failed = [n for n in failed if n.resource_type in ("model", "seed", "snapshot")]
-    if models_failed:
-        names = ", ".join(n.name for n in models_failed[:5])
-        raise PipelineError(f"dbt could not build {len(models_failed)} model(s): {names}")
-    ctx.extra["dbt_failed_tests"] = [n for n in failed if n not in models_failed]
+    unbuilt = result.unbuilt_models
+    if result.error or unbuilt:
+        # A failing test on an intermediate model or mart skips everything
+        # downstream: the marts would be stale, so nothing may be published.
+        names = ", ".join(n.name for n in unbuilt[:5])
+        failed_tests = ", ".join(
+            n.name for n in result.failed_nodes if n.resource_type in ("test", "unit_test")
+        )
+        raise PipelineError(
+            f"dbt could not build {len(unbuilt)} model(s) ({names})"
+            + (f" after failing tests: {failed_tests}" if failed_tests else "")
+            + (f": {result.error}" if result.error else "")
+        )
     con = connect(ctx.warehouse)
     try:
         write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)

@@ -1,0 +1,66 @@
+{#
+    Generic data tests the project needs (no package hub is reachable, so
+    these stand in for dbt_utils' equivalents).
+#}
+
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+    {#- Null-safe: a null is a value of its own, as in a group key. -#}
+    with keyed as (
+        select
+            {% for column in combination_of_columns -%}
+            coalesce(cast({{ column }} as {{ dbt.type_string() }}), '<null>') as key_{{ loop.index }}{{ "," if not loop.last }}
+            {% endfor %}
+        from {{ model }}
+    )
+    select *, count(*) as n_rows
+    from keyed
+    group by {% for column in combination_of_columns %}key_{{ loop.index }}{{ ", " if not loop.last }}{% endfor %}
+    having count(*) > 1
+{% endtest %}
+
+{% test expression_is_true(model, expression) %}
+    select * from {{ model }} where not ({{ expression }})
+{% endtest %}
+
+{% test between_zero_and_one(model, column_name) %}
+    {#- A rate or share is a fraction in [0, 1], not a percentage. -#}
+    select * from {{ model }}
+    where {{ column_name }} is not null and ({{ column_name }} < 0 or {{ column_name }} > 1)
+{% endtest %}
+
+{% test row_count_where(model, condition, expected) %}
+    {#- Fails unless exactly `expected` rows satisfy `condition`. -#}
+    select count(*) as n_rows
+    from {{ model }}
+    where {{ condition }}
+    having count(*) <> {{ expected }}
+{% endtest %}
+
+{% test not_null_columns(model, columns) %}
+    {#-
+        Several not-null checks in one query: one failing row per null cell.
+        Keys keep their own per-column not_null test; this covers the other
+        columns that must always have a value, at the cost of one query per
+        model instead of one per column (the build runs on every night).
+    -#}
+    {% for column in columns %}
+    select '{{ column }}' as column_name
+    from {{ model }}
+    where {{ column }} is null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+{% endtest %}
+
+{% test unique_key(model, columns) %}
+    {#-
+        The model's key: no column of it is null and no combination repeats.
+        One query instead of a uniqueness test plus one not_null per column.
+    -#}
+    select
+        {% for column in columns %}{{ column }}, {% endfor %}
+        count(*) as n_rows
+    from {{ model }}
+    group by {% for column in columns %}{{ column }}{{ ", " if not loop.last }}{% endfor %}
+    having count(*) > 1
+        {% for column in columns %}or {{ column }} is null {% endfor %}
+{% endtest %}

@@ -1,0 +1,96 @@
+with
+
+evaluation_dates as (
+
+    select * from {{ ref('int_evaluation_dates') }}
+
+),
+
+feedback as (
+
+    select * from {{ ref('int_feedback_joined_to_matches') }}
+
+),
+
+feedback_by_date as (
+
+    -- feedback submitted on or before D, on a match started on or before D
+    select
+        evaluation_dates.as_of_date,
+        feedback.match_id,
+        feedback.respondent_role,
+        feedback.learning
+
+    from evaluation_dates
+    inner join feedback
+        on feedback.counts_from_date <= evaluation_dates.as_of_date
+
+),
+
+side_averages as (
+
+    -- the mean over feedback rows (not over matches) from each side
+    select
+        as_of_date,
+        respondent_role,
+        avg({{ to_double('learning') }}) as learning_avg,
+        count(*) as n_rows
+
+    from feedback_by_date
+    group by as_of_date, respondent_role
+
+),
+
+match_sides as (
+
+    select
+        as_of_date,
+        match_id,
+        avg(case when respondent_role = 'mentor' then {{ to_double('learning') }} end) as mentor_learning,
+        avg(case when respondent_role = 'mentee' then {{ to_double('learning') }} end) as mentee_learning
+
+    from feedback_by_date
+    group by as_of_date, match_id
+
+),
+
+reciprocity as (
+
+    -- matches with feedback from both sides; reciprocal when both sides'
+    -- mean learning is >= 4
+    select
+        as_of_date,
+        count(*) as n_two_sided,
+        sum(case when mentor_learning >= 4 and mentee_learning >= 4 then 1 else 0 end) as n_reciprocal
+
+    from match_sides
+    where mentor_learning is not null
+      and mentee_learning is not null
+    group by as_of_date
+
+),
+
+final as (
+
+    {% for side in ['mentor', 'mentee'] %}
+    select
+        {{ kpi_select(side ~ '_learning_avg', 'learning_avg', 'n_rows') }}
+    from side_averages
+    where respondent_role = '{{ side }}'
+
+    union all
+    {% endfor %}
+
+    select
+        {{ kpi_select(
+            'reciprocity_index',
+            safe_ratio('n_reciprocal', 'n_two_sided'),
+            'n_two_sided',
+            wilson_low('n_reciprocal', 'n_two_sided'),
+            wilson_high('n_reciprocal', 'n_two_sided')
+        ) }}
+    from reciprocity
+
+)
+
+select * from final

@@ -1,0 +1,245 @@
+"""Run the dbt project in-process and report what every node did.
+
+The pipeline calls :func:`build` once per run (models, data tests and unit
+tests in one ``dbt build``) and :func:`docs` for the documentation site.
+dbt's folders go into the run folder the caller passes, never into the
+repository, so that concurrent runs and a read-only checkout work:
+
+- ``<target_dir>/target``: the build's artifacts (manifest.json,
+  run_results.json with every test's compiled SQL);
+- ``<target_dir>/docs``: the docs site's artifacts (``docs generate`` writes its
+  own run_results.json, which must not replace the build's);
+- ``<target_dir>/logs``: dbt.log of both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+from dbt.cli.main import dbtRunner
+
+#: The environment variable the repo's profile reads the warehouse path from.
+WAREHOUSE_ENV_VAR = "MENTORSHIP_WAREHOUSE"
+
+#: dbt events worth showing in the pipeline's progress (one line per node
+#: finished, plus warnings, errors and the run summary); the START lines and
+#: debug chatter are left out.
+_PROGRESS_EVENTS = frozenset(
+    {
+        "LogModelResult",
+        "LogTestResult",
+        "LogNodeResult",
+        "LogNodeNoOpResult",
+        "EndOfRunSummary",
+        "RunResultError",
+        "RunResultFailure",
+        "RunResultWarning",
+        "StatsLine",
+        "FinishedRunningStats",
+        "MainEncounteredError",
+    }
+)
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """What one dbt node (model, data test, unit test) did in an invocation."""
+
+    unique_id: str
+    name: str
+    resource_type: str
+    status: str
+    message: str | None
+    failures: int | None
+    execution_time: float
+
+    @property
+    def ok(self) -> bool:
+        """True for a node that built or passed (``success``/``pass``)."""
+        return self.status in {"success", "pass"}
+
+
+@dataclass
+class DbtResult:
+    """The outcome of one dbt invocation."""
+
+    command: list[str]
+    success: bool
+    elapsed_seconds: float
+    nodes: list[NodeResult] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def failed_nodes(self) -> list[NodeResult]:
+        """Nodes that errored, failed or were skipped because of an upstream failure."""
+        return [n for n in self.nodes if not n.ok]
+
+    @property
+    def unbuilt_models(self) -> list[NodeResult]:
+        """Models that were not built: errored, or skipped after an upstream failure.
+
+        In ``dbt build`` a failing error-severity test (or unit test) skips
+        every model downstream of it, so a model can be missing without any
+        model erroring; the marts are then stale or absent and must not be
+        published.
+        """
+        return [n for n in self.nodes if n.resource_type == "model" and n.status != "success"]
+
+    def summary(self) -> str:
+        """One line for logs: counts per status."""
+        counts: dict[str, int] = {}
+        for node in self.nodes:
+            counts[node.status] = counts.get(node.status, 0) + 1
+        parts = ", ".join(f"{status}={n}" for status, n in sorted(counts.items()))
+        return f"dbt {' '.join(self.command[:1])}: {'ok' if self.success else 'FAILED'} ({parts})"
+
+
+@contextmanager
+def _warehouse_env(warehouse: Path) -> Iterator[None]:
+    """Point the profile at ``warehouse`` for the duration of one invocation.
+
+    The profile reads the path from an environment variable so that the same
+    profile serves ``dbt`` on the command line; restore it afterwards so that
+    nothing leaks into the rest of the process.
+    """
+    previous = os.environ.get(WAREHOUSE_ENV_VAR)
+    os.environ[WAREHOUSE_ENV_VAR] = str(Path(warehouse).resolve())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(WAREHOUSE_ENV_VAR, None)
+        else:
+            os.environ[WAREHOUSE_ENV_VAR] = previous
+
+
+def _event_logger(log: Callable[[str], None]) -> Callable[[Any], None]:
+    def callback(event: Any) -> None:
+        info = event.info
+        if info.name in _PROGRESS_EVENTS or info.level in {"warn", "error"}:
+            message = (info.msg or "").strip()
+            if message:
+                log(message)
+
+    return callback
+
+
+def _node_results(result: Any) -> list[NodeResult]:
+    """Per-node results of a RunExecutionResult (empty for other results)."""
+    nodes: list[NodeResult] = []
+    for run_result in getattr(result, "results", None) or []:
+        node = run_result.node
+        nodes.append(
+            NodeResult(
+                unique_id=node.unique_id,
+                name=node.name,
+                resource_type=str(node.resource_type),
+                status=str(run_result.status),
+                message=run_result.message,
+                failures=run_result.failures,
+                execution_time=float(run_result.execution_time or 0.0),
+            )
+        )
+    return nodes
+
+
+def _invoke(
+    command: list[str],
+    project_dir: Path,
+    warehouse: Path,
+    as_of: date,
+    target_dir: Path,
+    artifacts: str,
+    log: Callable[[str], None],
+) -> DbtResult:
+    """Run one dbt command; its artifacts go to ``target_dir/artifacts``."""
+    project_dir = Path(project_dir).resolve()
+    target_dir = Path(target_dir).resolve()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    args = [
+        *command,
+        # dbt's own console output is off: progress reaches the caller
+        # through the `log` callback only (the file log stays in target_dir)
+        "--quiet",
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir / "profiles"),
+        "--target-path",
+        str(target_dir / artifacts),
+        "--log-path",
+        str(target_dir / "logs"),
+        "--vars",
+        json.dumps({"as_of": as_of.isoformat()}),
+    ]
+    runner = dbtRunner(callbacks=[_event_logger(log)])
+    started = time.perf_counter()
+    with _warehouse_env(warehouse):
+        try:
+            outcome = runner.invoke(args)
+        finally:
+            # dbt-duckdb keeps its DuckDB handle open in a class-level
+            # environment: without this the warehouse file stays locked and
+            # the next step (quality checks, reports) cannot open it.
+            DuckDBConnectionManager.close_all_connections()
+    elapsed = time.perf_counter() - started
+    error = None if outcome.exception is None else str(outcome.exception)
+    return DbtResult(
+        command=command,
+        success=bool(outcome.success),
+        elapsed_seconds=elapsed,
+        nodes=_node_results(outcome.result),
+        error=error,
+    )
+
+
+def build(
+    project_dir: Path,
+    warehouse: Path,
+    as_of: date,
+    target_dir: Path,
+    log: Callable[[str], None],
+) -> DbtResult:
+    """Run ``dbt build`` (models, data tests, unit tests) as of ``as_of``.
+
+    ``warehouse`` must hold the raw schema (see :mod:`pipelines.warehouse`);
+    dbt writes its schemas beside it. Artifacts go to ``target_dir/target``,
+    logs to ``target_dir/logs``. Returns one :class:`NodeResult` per node;
+    ``success`` is False when any model, data test or unit test errored or
+    failed.
+    """
+    result = _invoke(["build"], project_dir, warehouse, as_of, target_dir, "target", log)
+    log(result.summary())
+    return result
+
+
+def docs(
+    project_dir: Path,
+    warehouse: Path,
+    as_of: date,
+    target_dir: Path,
+    log: Callable[[str], None],
+) -> Path:
+    """Generate the documentation site and return its self-contained HTML file.
+
+    Runs ``dbt docs generate --static`` on a built warehouse (the catalog
+    reads the built relations' columns); the result is
+    ``target_dir/docs/static_index.html``, one file with the manifest and
+    catalog inlined. The build's artifacts in ``target_dir/target`` are left
+    as they are. Raises RuntimeError when dbt fails.
+    """
+    command = ["docs", "generate", "--static"]
+    result = _invoke(command, project_dir, warehouse, as_of, target_dir, "docs", log)
+    page = Path(target_dir).resolve() / "docs" / "static_index.html"
+    if not result.success or not page.exists():
+        raise RuntimeError(f"dbt docs generate failed: {result.error or 'no static_index.html'}")
+    return page
