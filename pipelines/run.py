@@ -105,8 +105,9 @@ def stage_ingest(ctx: RunContext) -> None:
 def default_stages() -> list[tuple[str, Stage]]:
     """The stages of a nightly run, in order."""
     from pipelines.stages import transform_stage
+    from reports.build import report_stage
 
-    return [("ingest", stage_ingest), ("transform", transform_stage)]
+    return [("ingest", stage_ingest), ("transform", transform_stage), ("report", report_stage)]
 
 
 def _manifest(ctx: RunContext, status: str, started: datetime, error: str | None) -> dict[str, Any]:

@@ -1,0 +1,177 @@
+"""Build the run's reports: three HTML files and the leadership PDF.
+
+``build_reports`` needs only a warehouse, a run folder and a manifest dict
+(``manifest.json``'s shape), so tests and notebooks call it directly;
+``report_stage`` is the same thing as a stage of the nightly run, after the
+dbt transform and the quality checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from pipelines.errors import PipelineError
+from reports import data_quality, program_impact, program_operations, queries
+from reports.page import run_info_from_manifest
+from reports.pdf import PdfError, html_to_pdf
+
+if TYPE_CHECKING:  # the run imports this module lazily; keep the import one-way
+    from pipelines.run import RunContext
+
+#: Output name (the key in ``manifest.json``'s ``outputs``) -> file in the run folder.
+HTML_FILES = {
+    "program_impact": "program_impact.html",
+    "program_operations": "program_operations.html",
+    "data_quality": "data_quality.html",
+}
+PDF_FILE = "program_impact.pdf"
+
+
+class ReportError(PipelineError):
+    """The warehouse does not hold the run the manifest describes."""
+
+
+@dataclass
+class BuildResult:
+    """What ``build_reports`` wrote, how long each part took, and what went wrong."""
+
+    outputs: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    bytes: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _check_consistent(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:
+    """Refuse to mix runs: the raw schema and the marts must be the manifest's run."""
+    run_ids = queries.raw_run_ids(con)
+    if run_ids != [manifest["run_id"]]:
+        raise ReportError(
+            f"the warehouse's raw schema holds run(s) {run_ids}, not {manifest['run_id']}"
+        )
+    as_of = queries.as_of_date(con)
+    if as_of is None or as_of.isoformat() != str(manifest["as_of"]):
+        raise ReportError(f"the marts were built for {as_of}, not {manifest['as_of']}")
+
+
+def build_reports(
+    warehouse: Path, run_dir: Path, manifest: dict[str, Any], pdf: bool = True
+) -> BuildResult:
+    """Write the three reports (and, when ``pdf``, the leadership PDF) into ``run_dir``.
+
+    ``manifest`` is the run's manifest so far: ``run_id``, ``as_of``,
+    ``sources`` (with ``sha256``), ``warnings`` and ``checks`` at least.
+    A PDF that cannot be printed (no Chromium here) is a warning, not a failure:
+    the HTML reports are the publication, the PDF a convenience for e-mail.
+    """
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    result = BuildResult()
+    run = run_info_from_manifest(manifest)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        _check_consistent(con, manifest)
+        builders = {
+            "program_impact": lambda: program_impact.build(con, run),
+            "program_operations": lambda: program_operations.build(con, run),
+            "data_quality": lambda: data_quality.build(con, run, manifest, run_dir),
+        }
+        for name, builder in builders.items():
+            t0 = time.perf_counter()
+            html = builder()
+            path = run_dir / HTML_FILES[name]
+            path.write_text(html, encoding="utf-8")
+            result.seconds[name] = time.perf_counter() - t0
+            result.outputs[name] = HTML_FILES[name]
+            result.bytes[name] = path.stat().st_size
+    finally:
+        con.close()
+    if pdf:
+        t0 = time.perf_counter()
+        try:
+            html_to_pdf(run_dir / HTML_FILES["program_impact"], run_dir / PDF_FILE)
+        except PdfError as exc:
+            result.warnings.append(f"program_impact.pdf was not produced: {exc}")
+        else:
+            result.outputs["program_impact_pdf"] = PDF_FILE
+            result.bytes["program_impact_pdf"] = (run_dir / PDF_FILE).stat().st_size
+        result.seconds["program_impact_pdf"] = time.perf_counter() - t0
+    return result
+
+
+def manifest_so_far(ctx: RunContext) -> dict[str, Any]:
+    """The manifest's content as the run knows it before publishing.
+
+    The same fields ``pipelines.run`` writes to ``manifest.json`` at the end,
+    from the same context, so the data-quality report and the manifest agree.
+    """
+    from pipelines import manifest as manifest_mod
+    from pipelines.contract import LOAD_ORDER
+
+    exported = {load.source for load in ctx.loads}
+    return {
+        "run_id": ctx.run_id,
+        "as_of": ctx.as_of.isoformat(),
+        "status": "publishing",
+        "code": manifest_mod.code_version(),
+        "dependencies": manifest_mod.dependency_versions(),
+        "drop": str(ctx.drop.folder),
+        "warehouse": str(ctx.warehouse),
+        "sources": [load.manifest_record() for load in ctx.loads],
+        "sources_not_exported": sorted(set(LOAD_ORDER) - exported),
+        "unknown_files": list(ctx.drop.unknown_files),
+        "warnings": list(ctx.warnings),
+        "checks": list(ctx.checks),
+        "stage_seconds": {k: round(v, 3) for k, v in ctx.stage_seconds.items()},
+        "outputs": dict(ctx.outputs),
+    }
+
+
+def report_stage(ctx: RunContext) -> None:
+    """The nightly run's report stage: build every report into the run folder."""
+    result = build_reports(ctx.warehouse, ctx.run_dir, manifest_so_far(ctx))
+    ctx.outputs.update(result.outputs)
+    ctx.warnings.extend(result.warnings)
+    for warning in result.warnings:
+        ctx.reporter.warn(warning)
+    for name, seconds in result.seconds.items():
+        size = result.bytes.get(name)
+        mb = f", {size / 1e6:.1f} MB" if size is not None else ""
+        ctx.reporter.step(f"{name}: {seconds:.2f}s{mb}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m reports.build --run-dir DIR``: rebuild a run's reports from its manifest.
+
+    For report development and notebooks: re-renders the reports of the run
+    whose ``manifest.json`` is in ``--run-dir`` (or of ``--manifest``) from the
+    warehouse it names, into ``--out`` (default: the run folder itself).
+    """
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--run-dir", type=Path, help="a run folder holding manifest.json")
+    parser.add_argument("--manifest", type=Path, help="a manifest.json (default: in --run-dir)")
+    parser.add_argument("--warehouse", type=Path, help="default: the manifest's warehouse")
+    parser.add_argument("--out", type=Path, help="default: --run-dir")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the leadership PDF")
+    args = parser.parse_args(argv)
+    manifest_path = args.manifest or (args.run_dir / "manifest.json" if args.run_dir else None)
+    out = args.out or args.run_dir
+    if manifest_path is None or out is None:
+        parser.error("give --run-dir, or --manifest and --out")
+    manifest = json.loads(Path(manifest_path).read_text())
+    warehouse = args.warehouse or Path(manifest["warehouse"])
+    result = build_reports(warehouse, out, manifest, pdf=not args.no_pdf)
+    for name, file in result.outputs.items():
+        print(f"{name}: {Path(out) / file} ({result.seconds[name]:.2f}s)")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+
+
+if __name__ == "__main__":
+    main()

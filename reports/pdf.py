@@ -1,0 +1,112 @@
+"""The leadership report as a PDF, printed by headless Chromium.
+
+Debian's ``chromium`` package is driven through playwright-python (its
+bundled-browser download, ``playwright install``, is not used: the machine has
+no route to it). The page is opened from disk, every chart is waited for (the
+page marks its root element when plotly has drawn them all), then printed with
+Chromium's own print-to-PDF, so the PDF shows exactly what the HTML shows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+#: Flags for a headless Chromium on a closed network. Without the background
+#: networking flags Chromium tries (and fails) to reach Google services.
+LAUNCH_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+)
+
+#: The viewport the page is laid out at before printing; with ``PRINT_SCALE``
+#: it fills the width of an A4 page between 10 mm margins.
+PRINT_VIEWPORT = {"width": 1024, "height": 1400}
+PRINT_SCALE = 0.7
+CHARTS_TIMEOUT_MS = 60_000
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be printed."""
+
+
+class BrowserUnavailable(PdfError):
+    """No Chromium (or no playwright) on this machine."""
+
+
+def chromium_path() -> str:
+    """The Chromium executable: ``$MENTORSHIP_CHROMIUM``, else ``chromium`` on the PATH."""
+    path = os.environ.get("MENTORSHIP_CHROMIUM") or shutil.which("chromium")
+    if not path or not Path(path).exists():
+        raise BrowserUnavailable(
+            "Chromium not found (install Debian's chromium package, or set MENTORSHIP_CHROMIUM)"
+        )
+    return path
+
+
+def launch(playwright: Any) -> Any:
+    """Launch headless Chromium from a playwright handle (``sync_playwright()``)."""
+    return playwright.chromium.launch(
+        executable_path=chromium_path(), headless=True, args=list(LAUNCH_ARGS)
+    )
+
+
+def wait_for_charts(page: Any, timeout_ms: int = CHARTS_TIMEOUT_MS) -> int:
+    """Wait until the report has drawn every chart; return how many it drew."""
+    page.wait_for_function(
+        "document.documentElement.hasAttribute('data-charts-rendered')", timeout=timeout_ms
+    )
+    return int(page.evaluate("document.documentElement.getAttribute('data-charts-rendered')"))
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
+    """Print a report's HTML file to an A4 PDF once its charts are drawn.
+
+    Raises :class:`PdfError` (or its :class:`BrowserUnavailable`) with a
+    one-line reason when Chromium cannot print it.
+    """
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        raise BrowserUnavailable("playwright is not installed") from exc
+    try:
+        _print(html_path, pdf_path, sync_playwright)
+    except PlaywrightError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PdfError(f"Chromium could not print {Path(html_path).name}: {first_line}") from exc
+    return pdf_path
+
+
+def _print(html_path: Path, pdf_path: Path, sync_playwright: Any) -> None:
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport=PRINT_VIEWPORT)
+            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+            wait_for_charts(page)
+            page.emulate_media(media="print")
+            page.pdf(
+                path=str(pdf_path),
+                format="A4",
+                print_background=True,
+                scale=PRINT_SCALE,
+                margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"},
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=(
+                    '<div style="font-size:8px;width:100%;text-align:center;color:#666">'
+                    '<span class="title"></span> · page <span class="pageNumber"></span> of '
+                    '<span class="totalPages"></span></div>'
+                ),
+            )
+        finally:
+            browser.close()
