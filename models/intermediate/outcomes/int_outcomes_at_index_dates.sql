@@ -94,18 +94,21 @@ final as (
     left join promoted
         on with_horizon.employee_id = promoted.employee_id
         and with_horizon.participant_group = promoted.participant_group
+    -- open intervals end at a far-future date instead of null: an `or` in a
+    -- join condition makes DuckDB fall back to a nested-loop join (122 s
+    -- against 0.2 s at 100,000 employees).
     left join levels
         on with_horizon.employee_id = levels.employee_id
         and levels.valid_from_date <= with_horizon.index_date
-        and (levels.valid_to_date is null or levels.valid_to_date > with_horizon.index_date)
+        and coalesce(levels.valid_to_date, {{ date_literal('9999-12-31') }}) > with_horizon.index_date
     left join departments
         on with_horizon.employee_id = departments.employee_id
         and departments.valid_from_date <= with_horizon.index_date
-        and (departments.valid_to_date is null or departments.valid_to_date > with_horizon.index_date)
+        and coalesce(departments.valid_to_date, {{ date_literal('9999-12-31') }}) > with_horizon.index_date
     left join bands
         on with_horizon.employee_id = bands.employee_id
         and bands.valid_from_date <= with_horizon.index_date
-        and (bands.valid_to_date is null or bands.valid_to_date > with_horizon.index_date)
+        and coalesce(bands.valid_to_date, {{ date_literal('9999-12-31') }}) > with_horizon.index_date
 
 )
 
