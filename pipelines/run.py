@@ -96,18 +96,23 @@ def stage_ingest(ctx: RunContext) -> None:
             f"{load.source}: {load.rows_read} read, {load.rows_accepted} accepted, "
             f"{load.rows_quarantined} quarantined"
         )
-        for w in load.warnings:
-            ctx.warnings.append(f"{load.source}.{w['column']}: {w['rows']} rows {w['reason']}")
     for name in ctx.drop.unknown_files:
         ctx.warnings.append(f"{ctx.drop.folder / name}: not a contract source, not read")
 
 
 def default_stages() -> list[tuple[str, Stage]]:
     """The stages of a nightly run, in order."""
+    from pipelines.quality.stages import check_marts_stage, check_sources_stage
     from pipelines.stages import transform_stage
     from reports.build import report_stage
 
-    return [("ingest", stage_ingest), ("transform", transform_stage), ("report", report_stage)]
+    return [
+        ("ingest", stage_ingest),
+        ("check_sources", check_sources_stage),
+        ("transform", transform_stage),
+        ("check_marts", check_marts_stage),
+        ("report", report_stage),
+    ]
 
 
 def _manifest(ctx: RunContext, status: str, started: datetime, error: str | None) -> dict[str, Any]:
