@@ -62,6 +62,8 @@ def _context(site_dir: Path):  # type: ignore[no-untyped-def]
 
 def build_data_docs(site_dir: Path, run_id: str, results: list[CheckResult]) -> Path:
     """Render the results as a GX Data Docs site; return its index.html."""
+    # GX's filesystem store wants an absolute base directory.
+    site_dir = site_dir.resolve()
     if site_dir.exists():
         shutil.rmtree(site_dir)
     site_dir.mkdir(parents=True)
