@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
-EMPLOYEES ?= 2000
+EMPLOYEES ?= 5000
 
 .PHONY: install demo test lint bench browser clean
 
@@ -18,12 +18,14 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## create .venv and install pinned dependencies
 
-browser: ## install Debian's headless Chromium for report tests (needs root)
-	@command -v chromium >/dev/null 2>&1 || { \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-		|| echo "warning: could not install chromium; browser tests will fail" >&2; }
+browser: ## install Debian's headless Chromium (reports, PDF) and poppler (PDF tests); needs root
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium poppler-utils >/dev/null) \
+		|| echo "warning: could not install chromium/poppler-utils; report PDF and browser tests need them" >&2; \
+	fi
 
-demo: $(STAMP) ## generate a demo organisation and run the whole nightly pipeline on it
+demo: $(STAMP) browser ## generate a demo organisation and run the whole nightly pipeline on it
 	$(BIN)/mentorship demo --employees $(EMPLOYEES) --seed 7 --out $(OUT)/inbox
 	$(BIN)/mentorship run --inbox $(OUT)/inbox --warehouse $(OUT)/warehouse.duckdb --out $(OUT)/published
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,7 +238,6 @@ def test_the_leadership_pdf_is_a_multi_page_a4_print(demo):
     )
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext not installed")
 def test_the_leadership_pdf_holds_the_numbers_and_the_drawn_charts(demo):
     text = subprocess.run(
         ["pdftotext", "-layout", str(demo.run_dir / "program_impact.pdf"), "-"],
