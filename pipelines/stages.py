@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from pipelines.errors import PipelineError
 from pipelines.run import PROJECT_DIR, RunContext
 from pipelines.warehouse import connect
@@ -13,6 +15,7 @@ def transform_stage(ctx: RunContext) -> None:
     from pipelines.transform.kpis_json import write_kpis_json
 
     target = ctx.run_dir / "dbt"
+    started = time.perf_counter()
     result = build(PROJECT_DIR, ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
     ctx.extra["dbt_result"] = result
     unbuilt = result.unbuilt_models
@@ -28,16 +31,21 @@ def transform_stage(ctx: RunContext) -> None:
             + (f" after failing tests: {failed_tests}" if failed_tests else "")
             + (f": {result.error}" if result.error else "")
         )
+    ctx.stage_seconds["transform.dbt_build"] = time.perf_counter() - started
+    started = time.perf_counter()
     con = connect(ctx.warehouse)
     try:
         write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
     finally:
         con.close()
     ctx.outputs["kpis"] = "kpis.json"
+    ctx.stage_seconds["transform.kpis_json"] = time.perf_counter() - started
+    started = time.perf_counter()
     try:
         site = docs(PROJECT_DIR, ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
     except Exception as exc:  # docs are useful, not essential: warn, keep going
         ctx.warnings.append(f"dbt docs were not generated: {exc}")
         return
     (ctx.run_dir / "dbt_docs.html").write_bytes(site.read_bytes())
+    ctx.stage_seconds["transform.dbt_docs"] = time.perf_counter() - started
     ctx.outputs["dbt_docs"] = "dbt_docs.html"
