@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipelines import manifest as manifest_mod
+from pipelines.contract import LOAD_ORDER
 from pipelines.errors import PipelineError
 from pipelines.inbox import Drop, resolve_drop
 from pipelines.ingest.loader import SourceLoad, load_drop
@@ -67,6 +68,7 @@ class RunContext:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def as_of(self) -> date:
@@ -115,32 +117,32 @@ def default_stages() -> list[tuple[str, Stage]]:
     ]
 
 
-def _manifest(ctx: RunContext, status: str, started: datetime, error: str | None) -> dict[str, Any]:
+def build_manifest(ctx: RunContext, status: str, error: str | None = None) -> dict[str, Any]:
+    """The manifest's content as the run knows it now (contract section 5).
+
+    Written at the end of every run, published or failed; the data-quality
+    report shows the same dict before publishing (status ``publishing``).
+    """
+    exported = {load.source for load in ctx.loads}
     return {
         "run_id": ctx.run_id,
         "as_of": ctx.as_of.isoformat(),
         "status": status,
         "error": error,
-        "started_at": started.isoformat(timespec="seconds"),
+        "started_at": ctx.started_at.isoformat(timespec="seconds"),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "code": manifest_mod.code_version(),
         "dependencies": manifest_mod.dependency_versions(),
         "drop": str(ctx.drop.folder),
         "warehouse": str(ctx.warehouse),
         "sources": [load.manifest_record() for load in ctx.loads],
-        "sources_not_exported": sorted(set(_all_sources()) - {load.source for load in ctx.loads}),
+        "sources_not_exported": sorted(set(LOAD_ORDER) - exported),
         "unknown_files": list(ctx.drop.unknown_files),
-        "warnings": ctx.warnings,
-        "checks": ctx.checks,
+        "warnings": list(ctx.warnings),
+        "checks": list(ctx.checks),
         "stage_seconds": {k: round(v, 3) for k, v in ctx.stage_seconds.items()},
-        "outputs": ctx.outputs,
+        "outputs": dict(ctx.outputs),
     }
-
-
-def _all_sources() -> list[str]:
-    from pipelines.contract import LOAD_ORDER
-
-    return list(LOAD_ORDER)
 
 
 def run(
@@ -170,7 +172,6 @@ def run(
             run_dir=new_run_dir(out, run_id),
             reporter=reporter,
         )
-        started = datetime.now(UTC)
         reporter.step(f"run {run_id}: drop {drop.folder}, as of {drop.as_of}")
         try:
             for name, stage in stages if stages is not None else default_stages():
@@ -179,7 +180,7 @@ def run(
                 stage(ctx)
                 ctx.stage_seconds[name] = time.perf_counter() - t0
         except PipelineError as exc:
-            _record_failure(ctx, started, str(exc))
+            _record_failure(ctx, str(exc))
             raise
         except Exception as exc:  # a bug, not bad data: keep the trace for the log
             (ctx.run_dir / "error.log").write_text(traceback.format_exc())
@@ -187,17 +188,13 @@ def run(
                 f"internal error in run {run_id}: {type(exc).__name__}: {exc} "
                 f"(traceback in {ctx.run_dir / 'error.log'})"
             )
-            _record_failure(ctx, started, message)
+            _record_failure(ctx, message)
             raise PipelineError(message) from exc
-        manifest_mod.write_manifest(
-            ctx.run_dir / "manifest.json", _manifest(ctx, "published", started, None)
-        )
+        manifest_mod.write_manifest(ctx.run_dir / "manifest.json", build_manifest(ctx, "published"))
         publish(out, ctx.run_dir)
         reporter.step(f"published {out} -> {ctx.run_dir}")
         return ctx
 
 
-def _record_failure(ctx: RunContext, started: datetime, error: str) -> None:
-    manifest_mod.write_manifest(
-        ctx.run_dir / "manifest.json", _manifest(ctx, "failed", started, error)
-    )
+def _record_failure(ctx: RunContext, error: str) -> None:
+    manifest_mod.write_manifest(ctx.run_dir / "manifest.json", build_manifest(ctx, "failed", error))

@@ -106,31 +106,10 @@ def build_reports(
 
 
 def manifest_so_far(ctx: RunContext) -> dict[str, Any]:
-    """The manifest's content as the run knows it before publishing.
+    """The manifest as the run knows it before publishing (same fields as manifest.json)."""
+    from pipelines.run import build_manifest
 
-    The same fields ``pipelines.run`` writes to ``manifest.json`` at the end,
-    from the same context, so the data-quality report and the manifest agree.
-    """
-    from pipelines import manifest as manifest_mod
-    from pipelines.contract import LOAD_ORDER
-
-    exported = {load.source for load in ctx.loads}
-    return {
-        "run_id": ctx.run_id,
-        "as_of": ctx.as_of.isoformat(),
-        "status": "publishing",
-        "code": manifest_mod.code_version(),
-        "dependencies": manifest_mod.dependency_versions(),
-        "drop": str(ctx.drop.folder),
-        "warehouse": str(ctx.warehouse),
-        "sources": [load.manifest_record() for load in ctx.loads],
-        "sources_not_exported": sorted(set(LOAD_ORDER) - exported),
-        "unknown_files": list(ctx.drop.unknown_files),
-        "warnings": list(ctx.warnings),
-        "checks": list(ctx.checks),
-        "stage_seconds": {k: round(v, 3) for k, v in ctx.stage_seconds.items()},
-        "outputs": dict(ctx.outputs),
-    }
+    return build_manifest(ctx, "publishing")
 
 
 def report_stage(ctx: RunContext) -> None:
