@@ -130,3 +130,29 @@ def test_small_group_is_suppressed_not_zero(published):
     suppressed = [k for k in entries if k["suppressed"]]
     assert suppressed, small
     assert all(k["value"] is None and k["n"] is None for k in suppressed)
+
+
+def test_dbt_docs_site_is_one_offline_file(published):
+    """`dbt docs generate --static` inlines manifest and catalog: no server, no network."""
+    from playwright.sync_api import sync_playwright
+
+    from reports.pdf import launch
+
+    site = (published["run_dir"] / "dbt_docs.html").resolve()
+    requests: list[str] = []
+    page_errors: list[str] = []
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: page_errors.append(str(e)))
+            page.goto(site.as_uri(), wait_until="load")
+            page.wait_for_selector("text=Mentorship analytics", timeout=15000)
+            body = page.inner_text("body")
+        finally:
+            browser.close()
+    remote = [u for u in requests if not u.startswith(("file:", "data:", "blob:"))]
+    assert remote == []
+    assert "kpi_summary" in body
+    assert not page_errors
