@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from pipelines.errors import PipelineError
@@ -60,15 +69,54 @@ def _parse_date(value: str | None, option: str) -> date | None:
 
 
 class RichReporter:
-    """Stages as rules, steps as dim lines, warnings in yellow."""
+    """Stages as rules, steps as lines, warnings in yellow.
+
+    Steps that say "N of M ..." (sources loaded, dbt's ~300 per-node lines)
+    drive a progress bar instead of printing; failures are still printed.
+    """
+
+    _COUNTED = re.compile(r"^(\d+) of (\d+) (\S+)")
+
+    def __init__(self) -> None:
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+        self._stage = ""
+
+    def _close_bar(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress, self._task = None, None
 
     def stage(self, name: str) -> None:
+        self._close_bar()
+        self._stage = name
         console.rule(f"[bold]{name}")
 
     def step(self, message: str) -> None:
-        console.print(f"  {message}", highlight=False, markup=False)
+        counted = self._COUNTED.match(message)
+        if counted is None:
+            self._close_bar()
+            console.print(f"  {message}", highlight=False, markup=False)
+            return
+        done, total, status = int(counted[1]), int(counted[2]), counted[3]
+        if self._progress is None:
+            self._progress = Progress(
+                TextColumn(f"  {self._stage}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task(self._stage, total=total)
+        assert self._task is not None
+        self._progress.update(self._task, completed=done, total=total)
+        if status.upper() in ("ERROR", "FAIL", "WARN", "SKIP"):
+            self._progress.console.print(f"  {message}", highlight=False, markup=False)
 
     def warn(self, message: str) -> None:
+        self._close_bar()
         console.print(f"  [yellow]warning:[/yellow] {message}", highlight=False)
 
 

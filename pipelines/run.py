@@ -88,8 +88,14 @@ def stage_ingest(ctx: RunContext) -> None:
     """Load every source file of the drop into the raw schema."""
     con = connect(ctx.warehouse)
     try:
+        names = [name for name in LOAD_ORDER if name in ctx.drop.files]
         ctx.loads = load_drop(
-            con, ctx.drop, ctx.run_id, on_source=lambda s: ctx.reporter.step(f"loading {s}")
+            con,
+            ctx.drop,
+            ctx.run_id,
+            on_source=lambda s: ctx.reporter.step(
+                f"{names.index(s) + 1} of {len(names)} loading {s}"
+            ),
         )
     finally:
         con.close()

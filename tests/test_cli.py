@@ -61,3 +61,24 @@ def test_missing_inbox_is_a_one_line_error(tmp_path):
     result = _mentorship("run", "--inbox", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
     assert result.returncode == 1
     assert "no such folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_counted_steps_drive_a_progress_bar_and_failures_still_print(monkeypatch):
+    from io import StringIO
+
+    from rich.console import Console
+
+    import pipelines.cli as cli
+
+    out = StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=out, width=200))
+    reporter = cli.RichReporter()
+    reporter.stage("transform")
+    reporter.step("1 of 3 START sql table model main.kpi_summary")
+    reporter.step("2 of 3 PASS unique_kpi_summary_kpi")
+    reporter.step("3 of 3 ERROR creating sql table model main.kpi_history")
+    reporter.step("dbt build: FAILED")
+    text = out.getvalue()
+    assert "unique_kpi_summary_kpi" not in text
+    assert "3 of 3 ERROR creating sql table model main.kpi_history" in text
+    assert "dbt build: FAILED" in text
