@@ -25,20 +25,11 @@ D = AS_OF.isoformat()
 SIZE = 3000
 SEED = 11
 
-DUCKDB_TYPES = {
-    "string": "varchar",
-    "id": "varchar",
-    "enum": "varchar",
-    "date": "date",
-    "integer": "integer",
-    "number": "double",
-    "boolean": "boolean",
-}
 
 
 def _read(con: duckdb.DuckDBPyConnection, drop: Path, source: Source, typed: bool) -> None:
     """A view per source: typed with the contract's types, or all text."""
-    columns = {c.name: DUCKDB_TYPES[c.type] if typed else "varchar" for c in source.columns}
+    columns = {c.name: c.sql_type if typed else "varchar" for c in source.columns}
     spec = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
     con.execute(
         f"create view {source.name} as select * from read_csv('{drop / source.name}.csv', "
