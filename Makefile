@@ -32,9 +32,11 @@ demo: $(STAMP) browser ## generate a demo organisation and run the whole nightly
 test: $(STAMP) browser ## run the whole test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff, mypy and sqlfluff (dbt templater)
 	$(BIN)/ruff check pipelines reports tests
 	$(BIN)/ruff format --check pipelines reports tests
+	$(BIN)/mypy pipelines reports
+	MENTORSHIP_WAREHOUSE=$${MENTORSHIP_WAREHOUSE:-$(OUT)/warehouse.duckdb} $(BIN)/sqlfluff lint models
 
 bench: $(STAMP) ## measure run time and peak memory at 10k and 100k employees
 	$(BIN)/python -m pipelines.bench --sizes 10000,100000

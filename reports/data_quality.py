@@ -1,8 +1,10 @@
 """The auditors' report: what the run read, what it set aside, what it checked.
 
 Built from the same records as ``manifest.json`` (the manifest dict is passed
-in), ``raw.file_loads`` and ``raw.quarantine`` of the run, and the check
-history in ``audit.check_results``. Quarantine samples show the file, the line
+in: its check tallies are counted here, they are a listing, not a KPI), the
+marts over the run's file loads and quarantine (``mart_source_row_counts``,
+``mart_quarantine_reasons``, ``mart_quarantine_rows``), and the check history
+in ``audit.check_results``. Quarantine samples show the file, the line
 and the row's ids only: enough to find the row in the export, nothing about
 the person.
 """

@@ -1,12 +1,13 @@
 """Everything the reports read from the warehouse, and the only module naming tables.
 
-Marts are read as they are. KPI values are never computed here: they come
-from ``kpi_summary`` and ``kpi_history`` only. Where a report needs a roll-up
-that no mart holds yet, the query is a plain ``group by`` over marts, marked
-"(A roll-up.)" in its docstring so that it can move into dbt: per program type
-(``program_type_comparison``), per department (``department_participation``),
-per month over programs (``sessions_by_month``), funnel totals and at-risk
-counts per program, coverage states of critical roles, match activity counts.
+Marts are read as they are: every query here is a plain select that renames
+columns for the page, filters (to the run, to the rows at risk) and orders.
+Every number a report shows is computed by dbt (``models/marts/``): KPI values
+in ``kpi_summary`` and ``kpi_history``, roll-ups in their own marts (per
+program type, per department, per month over programs, totals over programs,
+coverage states of critical roles, quarantine reasons). The one aggregation
+left here is ``check_failures_by_run``: it reads the audit schema, which the
+quality stage writes and dbt does not build.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = Non
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     """Whether a table or view exists (audit tables appear with the quality stage)."""
     row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        "select exists (select 1 from information_schema.tables"
+        " where table_schema = ? and table_name = ?)",
         [schema, table],
     ).fetchone()
     return bool(row and row[0])
@@ -163,96 +165,49 @@ def retention_curves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def program_type_comparison(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per program type: matches, feedback means by side, reciprocity. (A roll-up.)
+    """Per program type: matches, feedback means by side, reciprocity.
 
-    The means follow the dictionary's KPI definitions restricted to one program
-    type: learning is the mean over feedback rows of one side; reciprocity the
-    share of matches with feedback from both sides where both means are >= 4.
+    From ``mart_program_type_summary``: the means and the share follow the
+    dictionary's KPI definitions restricted to one program type.
     """
     return _df(
         con,
         f"""
-        with matches as (
-            select match_id, program_type, is_active, is_reciprocal
-            from {MARTS}.fct_matches
-        ),
-        feedback as (
-            select matches.program_type, feedback.respondent_role, feedback.learning
-            from {MARTS}.fct_feedback as feedback
-            inner join matches on feedback.match_id = matches.match_id
-        ),
-        by_match as (
-            select
-                program_type,
-                count(*) as n_matches,
-                count(*) filter (where is_active) as n_active_matches,
-                count(is_reciprocal) as n_matches_both_sides,
-                avg(case when is_reciprocal then 1.0 else 0.0 end)
-                    filter (where is_reciprocal is not null) as reciprocity_share
-            from matches
-            group by program_type
-        ),
-        by_feedback as (
-            select
-                program_type,
-                count(*) filter (where respondent_role = 'mentor') as n_mentor_feedback,
-                avg(learning::double) filter (where respondent_role = 'mentor')
-                    as mentor_learning_avg,
-                count(*) filter (where respondent_role = 'mentee') as n_mentee_feedback,
-                avg(learning::double) filter (where respondent_role = 'mentee')
-                    as mentee_learning_avg
-            from feedback
-            group by program_type
-        )
-        select
-            by_match.program_type,
-            by_match.n_matches,
-            by_match.n_active_matches,
-            by_match.n_matches_both_sides,
-            by_match.reciprocity_share,
-            coalesce(by_feedback.n_mentor_feedback, 0) as n_mentor_feedback,
-            by_feedback.mentor_learning_avg,
-            coalesce(by_feedback.n_mentee_feedback, 0) as n_mentee_feedback,
-            by_feedback.mentee_learning_avg
-        from by_match
-        left join by_feedback on by_match.program_type = by_feedback.program_type
-        order by by_match.program_type
+        select program_type, n_matches, n_active_matches, n_matches_both_sides,
+               reciprocity_share, n_mentor_feedback, mentor_learning_avg,
+               n_mentee_feedback, mentee_learning_avg
+        from {MARTS}.mart_program_type_summary
+        order by program_type
         """,
     )
 
 
 def succession_roles_summary(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Counts of critical roles by coverage state, for the succession chart. (A roll-up.)"""
+    """Critical roles by coverage state, for the succession chart."""
     row = _records(
         con,
         f"""
-        select
-            count(*) as n_roles,
-            count(*) filter (where has_ready_now_successor_employed) as n_ready_now,
-            count(*) filter (where has_successor_employed and not has_ready_now_successor_employed)
-                as n_later_only,
-            count(*) filter (where not has_successor_employed) as n_uncovered
-        from {MARTS}.mart_succession_coverage
+        select n_critical_roles as n_roles, n_roles_ready_now as n_ready_now,
+               n_roles_later_ready_only as n_later_only, n_roles_uncovered as n_uncovered
+        from {MARTS}.mart_succession_coverage_states
         """,
     )[0]
-    return {k: int(v or 0) for k, v in row.items()}
+    return {k: int(v) for k, v in row.items()}
 
 
 # --------------------------------------------------------------------- operations
 
 
 def match_activity_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Matches started on or before D: total, active, at risk. (A roll-up.)"""
+    """Matches started on or before D: total, active, at risk (``mart_match_activity_totals``)."""
     row = _records(
         con,
         f"""
-        select count(*) as n_matches,
-               count(*) filter (where is_active) as n_active,
-               count(*) filter (where is_at_risk) as n_at_risk
-        from {MARTS}.mart_match_activity
+        select n_matches, n_active_matches as n_active, n_at_risk_matches as n_at_risk
+        from {MARTS}.mart_match_activity_totals
         """,
     )[0]
-    return {k: int(v or 0) for k, v in row.items()}
+    return {k: int(v) for k, v in row.items()}
 
 
 def matches_at_risk(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -270,88 +225,57 @@ def matches_at_risk(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def program_funnel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per program started on or before D, with its matches at risk (a roll-up)."""
+    """One row per program started on or before D, with its matches at risk."""
     return _df(
         con,
         f"""
-        with at_risk as (
-            select program_id, count(*) filter (where is_at_risk) as n_at_risk_matches
-            from {MARTS}.mart_match_activity
-            group by program_id
-        )
-        select funnel.program_id, funnel.program_name, funnel.program_type,
-               funnel.n_enrolled, funnel.n_matched, funnel.n_active, funnel.n_completed,
-               funnel.n_withdrawn, funnel.n_matches, funnel.n_active_matches,
-               coalesce(at_risk.n_at_risk_matches, 0) as n_at_risk_matches,
-               funnel.start_date, funnel.end_date
-        from {MARTS}.mart_program_funnel as funnel
-        left join at_risk on funnel.program_id = at_risk.program_id
-        order by funnel.start_date, funnel.program_id
+        select program_id, program_name, program_type, n_enrolled, n_matched, n_active,
+               n_completed, n_withdrawn, n_matches, n_active_matches, n_at_risk_matches,
+               start_date, end_date
+        from {MARTS}.mart_program_funnel
+        order by start_date, program_id
         """,
     )
 
 
 def funnel_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
-    """The participation funnel over all programs. (A roll-up of mart_program_funnel.)
+    """The participation funnel over all programs (``mart_program_funnel_totals``).
 
     Enrollment counts stay None (unknown) when enrollments was not exported.
     """
     row = _records(
         con,
         f"""
-        select
-            case when count(n_enrolled) > 0 then sum(n_enrolled) end as enrolled,
-            sum(n_matched) as matched,
-            sum(n_active) as active,
-            case when count(n_completed) > 0 then sum(n_completed) end as completed
-        from {MARTS}.mart_program_funnel
+        select n_enrolled as enrolled, n_matched as matched, n_active as active,
+               n_completed as completed
+        from {MARTS}.mart_program_funnel_totals
         """,
     )[0]
     return {k: (None if v is None else int(v)) for k, v in row.items()}
 
 
 def department_participation(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per current department: employed, mentees, mentors, participation. (A roll-up.)"""
+    """Per current department: employed, mentees, mentors, participation."""
     return _df(
         con,
         f"""
-        select
-            department,
-            count(*) as n_employed,
-            count(*) filter (where is_mentee) as n_mentees,
-            count(*) filter (where is_mentor) as n_mentors,
-            count(*) filter (where is_mentee or is_mentor) as n_participants,
-            count(*) filter (where is_mentee or is_mentor) / count(*) as participation_rate
-        from {MARTS}.dim_employees
-        where is_employed_on_as_of_date
-        group by department
+        select department, n_employed, n_mentees, n_mentors, n_participants,
+               participation_rate
+        from {MARTS}.mart_department_participation
         order by department
         """,
     )
 
 
 def sessions_by_month(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Sessions by outcome and feedback by side per month, over all programs. (A roll-up.)
-
-    Monthly learning means are recombined from the per-program means weighted
-    by their feedback counts, which gives the exact mean over all rows.
-    """
+    """Sessions by outcome and feedback by side per month, over all programs."""
     return _df(
         con,
         f"""
-        select
-            month_start_date,
-            sum(n_held_sessions) as n_held,
-            sum(n_cancelled_sessions) as n_cancelled,
-            sum(n_no_show_sessions) as n_no_show,
-            sum(n_mentor_feedback) as n_mentor_feedback,
-            sum(n_mentee_feedback) as n_mentee_feedback,
-            sum(mentor_learning_avg * n_mentor_feedback) / nullif(sum(n_mentor_feedback), 0)
-                as mentor_learning_avg,
-            sum(mentee_learning_avg * n_mentee_feedback) / nullif(sum(n_mentee_feedback), 0)
-                as mentee_learning_avg
-        from {MARTS}.mart_sessions_monthly
-        group by month_start_date
+        select month_start_date, n_held_sessions as n_held,
+               n_cancelled_sessions as n_cancelled, n_no_show_sessions as n_no_show,
+               n_mentor_feedback, n_mentee_feedback, mentor_learning_avg, mentee_learning_avg
+        from {MARTS}.mart_sessions_monthly_totals
         order by month_start_date
         """,
     )
@@ -366,21 +290,22 @@ def raw_run_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def file_loads(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
-    """``raw.file_loads`` of the run, with the rows each raw table actually holds."""
-    counts = " union all ".join(
-        f"select '{s.name}' as source, count(*) as n from raw.{s.name}" for s in SOURCES
-    )
+    """``raw.file_loads`` of the run, with the rows the warehouse holds for each source.
+
+    The held rows come from ``mart_source_row_counts``; the report sets them
+    beside the load log's accepted rows.
+    """
     return _df(
         con,
         f"""
-        with held as ({counts})
         select file_loads.source, file_loads.source_file, file_loads.file_format,
                file_loads.sha256, file_loads.export_date, file_loads.rows_read,
                file_loads.rows_accepted, file_loads.rows_quarantined,
-               held.n as rows_in_warehouse, file_loads.ignored_columns,
+               held.n_rows as rows_in_warehouse, file_loads.ignored_columns,
                file_loads.dropped_personal_columns
         from raw.file_loads as file_loads
-        inner join held on file_loads.source = held.source
+        inner join {MARTS}.mart_source_row_counts as held
+            on file_loads.source = held.source_name
         where file_loads.run_id = ?
         order by list_position(?::varchar[], file_loads.source)
         """,
@@ -388,31 +313,17 @@ def file_loads(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
     )
 
 
-#: The loader's reasons name the offending value ("unknown employee_id 'E0005002'",
-#: "first row at line 294 kept"); grouping on the reason with those values
-#: blanked out counts one kind of problem once instead of once per value.
-_REASON_KIND_SQL = """
-regexp_replace(
-    regexp_replace(
-        regexp_replace(reason, '''[^'']*''', '''…''', 'g'),
-        'line [0-9]+', 'line …', 'g'),
-    '^value [^ ]+ outside', 'value … outside')
-"""
-
-
 def quarantine_reasons(con: duckdb.DuckDBPyConnection, run_id: str) -> pd.DataFrame:
     """Quarantined rows of the run by source, column and kind of reason, with an example."""
+    # '(whole row)' labels a reason about no single column; ordering by that
+    # label keeps those rows first within a row count, as the page lists them.
     return _df(
         con,
         f"""
-        select source, coalesce(column_name, '(whole row)') as column_name,
-               {_REASON_KIND_SQL} as reason_kind,
-               count(*) as n_rows,
-               min(line_number) as first_line,
-               arg_min(reason, line_number) as example_reason
-        from raw.quarantine
+        select source_name as source, coalesce(column_name, '(whole row)') as column_name,
+               reason_kind, n_rows, first_line_number as first_line, example_reason
+        from {MARTS}.mart_quarantine_reasons
         where run_id = ?
-        group by all
         order by source, n_rows desc, column_name, reason_kind
         """,
         [run_id],
@@ -431,7 +342,7 @@ def _key_columns(source: str) -> list[str]:
 def quarantine_samples(
     con: duckdb.DuckDBPyConnection, run_id: str, per_reason: int = 5
 ) -> pd.DataFrame:
-    """A few quarantined rows per (source, reason): file line and ids only.
+    """A few quarantined rows per (source, kind of reason): file line and ids only.
 
     ``original_values`` also holds dates and demographic values; only the id
     columns of the source's key are shown, so an auditor can find the row in
@@ -440,13 +351,10 @@ def quarantine_samples(
     rows = _records(
         con,
         f"""
-        select source, source_file, line_number, reason, original_values
-        from raw.quarantine
-        where run_id = ?
-        qualify row_number() over (
-            partition by source, {_REASON_KIND_SQL} order by line_number
-        ) <= ?
-        order by source, line_number
+        select source_name as source, source_file, line_number, reason, original_values
+        from {MARTS}.mart_quarantine_rows
+        where run_id = ? and rank_in_reason_kind <= ?
+        order by source_name, line_number, column_name nulls first, reason
         """,
         [run_id, per_reason],
     )
@@ -486,7 +394,12 @@ def check_history(con: duckdb.DuckDBPyConnection, last_runs: int = 30) -> pd.Dat
 
 
 def check_failures_by_run(con: duckdb.DuckDBPyConnection, last_runs: int = 30) -> pd.DataFrame:
-    """Per run (oldest first): checks run and failed, by severity. (A roll-up.)"""
+    """Per run (oldest first): checks run and failed, by severity.
+
+    The only aggregation in the reports package: ``audit.check_results`` is
+    written by the quality stage, after dbt has run, and dbt does not build
+    the audit schema, so no mart can hold this roll-up.
+    """
     if not table_exists(con, "audit", "check_results"):
         return pd.DataFrame(columns=["run_id", "n_checks", "n_failed_critical", "n_failed_warning"])
     return _df(
@@ -521,5 +434,7 @@ def dbt_var(name: str) -> Any:
 
 def as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:
     """The as-of date the marts were built for (the latest in ``kpi_history``)."""
-    row = con.execute(f"select max(as_of_date) from {MARTS}.kpi_history").fetchone()
+    row = con.execute(
+        f"select as_of_date from {MARTS}.kpi_history order by as_of_date desc limit 1"
+    ).fetchone()
     return row[0] if row else None

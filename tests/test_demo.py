@@ -26,7 +26,6 @@ SIZE = 3000
 SEED = 11
 
 
-
 def _read(con: duckdb.DuckDBPyConnection, drop: Path, source: Source, typed: bool) -> None:
     """A view per source: typed with the contract's types, or all text."""
     columns = {c.name: c.sql_type if typed else "varchar" for c in source.columns}

@@ -20,7 +20,8 @@ final as (
         n_held_sessions_30d,
         n_held_sessions_90d,
         n_held_sessions_to_date,
-        {{ days_between('last_held_session_date', as_of_date()) }} as days_since_last_held_session,
+        {{ days_between('last_held_session_date', as_of_date()) }}
+            as days_since_last_held_session,
         is_active,
         is_at_risk,
         start_date,

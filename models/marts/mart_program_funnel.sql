@@ -30,9 +30,19 @@ activity as (
 match_participants as (
 
     -- (person, role) pairs of the program's matches started on or before D
-    select program_id, mentor_id as employee_id, 'mentor' as participant_role, is_active from activity
+    select
+        program_id,
+        mentor_id as employee_id,
+        'mentor' as participant_role,
+        is_active
+    from activity
     union all
-    select program_id, mentee_id as employee_id, 'mentee' as participant_role, is_active from activity
+    select
+        program_id,
+        mentee_id as employee_id,
+        'mentee' as participant_role,
+        is_active
+    from activity
 
 ),
 
@@ -69,7 +79,8 @@ match_counts as (
     select
         program_id,
         count(*) as n_matches,
-        sum(case when is_active then 1 else 0 end) as n_active_matches
+        sum(case when is_active then 1 else 0 end) as n_active_matches,
+        count(case when is_at_risk then 1 end) as n_at_risk_matches
 
     from activity
     group by program_id
@@ -94,6 +105,7 @@ final as (
         case when availability.is_exported then coalesce(enrollment_counts.n_withdrawn, 0) end as n_withdrawn,
         coalesce(match_counts.n_matches, 0) as n_matches,
         coalesce(match_counts.n_active_matches, 0) as n_active_matches,
+        coalesce(match_counts.n_at_risk_matches, 0) as n_at_risk_matches,
         programs.start_date,
         programs.end_date
 

@@ -49,9 +49,15 @@ feedback_months as (
 
 months as (
 
-    select program_id, month_start_date from session_months
+    select
+        program_id,
+        month_start_date
+    from session_months
     union
-    select program_id, month_start_date from feedback_months
+    select
+        program_id,
+        month_start_date
+    from feedback_months
 
 ),
 

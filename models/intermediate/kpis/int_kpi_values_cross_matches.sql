@@ -33,7 +33,7 @@ final as (
         on matches.start_date <= evaluation_dates.as_of_date
     where matches.mentor_{{ attribute }}_group <> 'undisclosed'
       and matches.mentee_{{ attribute }}_group <> 'undisclosed'
-    group by as_of_date
+    group by evaluation_dates.as_of_date
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

@@ -1,0 +1,53 @@
+with
+
+quarantine as (
+
+    select * from {{ ref('stg_ingestion__quarantine') }}
+
+),
+
+kinds as (
+
+    -- The loader's reasons name the offending value ("unknown employee_id
+    -- 'E0005002'", "first row at line 294 kept", "value 17 outside ...").
+    -- With those values blanked out, one kind of problem is one reason kind,
+    -- not one per value. regexp_replace(text, pattern, replacement, 'g') is
+    -- DuckDB's (and PostgreSQL's) signature.
+    select
+        *,
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(reason, '''[^'']*''', '''…''', 'g'),
+                'line [0-9]+', 'line …', 'g'
+            ),
+            '^value [^ ]+ outside', 'value … outside'
+        ) as reason_kind
+
+    from quarantine
+
+),
+
+final as (
+
+    -- one row per set-aside (row, offending column) of raw.quarantine.
+    -- original_values is the row as read without personal data (the loader
+    -- drops names, e-mails and comments); the report shows only its ids
+    select
+        run_id,
+        source_name,
+        source_file,
+        line_number,
+        column_name,
+        reason,
+        reason_kind,
+        row_number() over (
+            partition by run_id, source_name, reason_kind
+            order by line_number, column_name, reason
+        ) as rank_in_reason_kind,
+        original_values
+
+    from kinds
+
+)
+
+select * from final
