@@ -156,3 +156,17 @@ def test_dbt_docs_site_is_one_offline_file(published):
     assert remote == []
     assert "kpi_summary" in body
     assert not page_errors
+
+
+def test_analyst_notebook_runs_against_the_published_warehouse(published, monkeypatch):
+    """The notebook reads marts only; executing it end to end must not raise."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "retention_deep_dive.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    monkeypatch.setenv("MENTORSHIP_WAREHOUSE", str(published["warehouse"]))
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("retention_12m_mentee" in str(o.get("data", "")) for o in outputs)
