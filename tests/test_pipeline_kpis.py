@@ -170,3 +170,10 @@ def test_analyst_notebook_runs_against_the_published_warehouse(published, monkey
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("retention_12m_mentee" in str(o.get("data", "")) for o in outputs)
+
+
+def test_counts_are_published_as_integers(published):
+    counts = {"active_matches", "critical_roles", "knowledge_transfer_gap_roles"}
+    for entry in published["kpis"]["kpis"]:
+        if entry["kpi"] in counts and entry["value"] is not None:
+            assert isinstance(entry["value"], int), entry

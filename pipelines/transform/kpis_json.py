@@ -23,6 +23,18 @@ from main.kpi_summary
 """
 
 
+#: KPIs whose value is a count of things (the dictionary's "same count" or a
+#: number of roles): published as JSON integers, not 76.0.
+COUNT_KPIS = frozenset({"active_matches", "critical_roles", "knowledge_transfer_gap_roles"})
+
+
+def _value(kpi: str, value: Any) -> float | int | None:
+    number = _float(value)
+    if number is not None and kpi in COUNT_KPIS and number.is_integer():
+        return int(number)
+    return number
+
+
 def _float(value: Any) -> float | None:
     if value is None:
         return None
@@ -42,7 +54,7 @@ def kpi_records(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             {
                 "kpi": kpi,
                 "group": group,
-                "value": _float(value),
+                "value": _value(kpi, value),
                 "n": None if n is None else int(n),
                 "suppressed": bool(suppressed),
                 "unavailable": unavailable,
