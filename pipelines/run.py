@@ -52,6 +52,39 @@ class PlainReporter:
         self.write(f"   warning: {message}")
 
 
+class LoggingReporter:
+    """Passes progress on and keeps every line, timestamped, in the run's ``run.log``.
+
+    The log is what an auditor reads later: every stage, every dbt node, every
+    warning, whether or not anybody watched the terminal.
+    """
+
+    def __init__(self, inner: Reporter, log_path: Path) -> None:
+        self.inner = inner
+        self.log = log_path.open("a", encoding="utf-8")
+
+    def record(self, kind: str, message: str) -> None:
+        """Append one timestamped line to the log only."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        self.log.write(f"{now} {kind:<5} {message}\n")
+        self.log.flush()
+
+    def stage(self, name: str) -> None:
+        self.record("STAGE", name)
+        self.inner.stage(name)
+
+    def step(self, message: str) -> None:
+        self.record("STEP", message)
+        self.inner.step(message)
+
+    def warn(self, message: str) -> None:
+        self.record("WARN", message)
+        self.inner.warn(message)
+
+    def close(self) -> None:
+        self.log.close()
+
+
 @dataclass
 class RunContext:
     """Everything one run knows; stages read and add to it."""
@@ -170,36 +203,53 @@ def run(
     drop = resolve_drop(Path(inbox), as_of)
     with run_lock(out):
         run_id = new_run_id(drop.as_of)
-        ctx = RunContext(
-            run_id=run_id,
-            drop=drop,
-            warehouse=warehouse,
-            out=out,
-            run_dir=new_run_dir(out, run_id),
-            reporter=reporter,
-        )
-        reporter.step(f"run {run_id}: drop {drop.folder}, as of {drop.as_of}")
+        run_dir = new_run_dir(out, run_id)
+        logged = LoggingReporter(reporter, run_dir / "run.log")
         try:
-            for name, stage in stages if stages is not None else default_stages():
-                reporter.stage(name)
-                t0 = time.perf_counter()
-                stage(ctx)
-                ctx.stage_seconds[name] = time.perf_counter() - t0
-        except PipelineError as exc:
-            _record_failure(ctx, str(exc))
-            raise
-        except Exception as exc:  # a bug, not bad data: keep the trace for the log
-            (ctx.run_dir / "error.log").write_text(traceback.format_exc())
-            message = (
-                f"internal error in run {run_id}: {type(exc).__name__}: {exc} "
-                f"(traceback in {ctx.run_dir / 'error.log'})"
+            return _run_stages(
+                RunContext(
+                    run_id=run_id,
+                    drop=drop,
+                    warehouse=warehouse,
+                    out=out,
+                    run_dir=run_dir,
+                    reporter=logged,
+                ),
+                stages if stages is not None else default_stages(),
             )
-            _record_failure(ctx, message)
-            raise PipelineError(message) from exc
-        manifest_mod.write_manifest(ctx.run_dir / "manifest.json", build_manifest(ctx, "published"))
-        publish(out, ctx.run_dir)
-        reporter.step(f"published {out} -> {ctx.run_dir}")
-        return ctx
+        except PipelineError as exc:
+            logged.record("FAIL", f"nothing published: {exc}")
+            raise
+        finally:
+            logged.close()
+
+
+def _run_stages(ctx: RunContext, stages: list[tuple[str, Stage]]) -> RunContext:
+    """Run the stages in order, record the outcome, publish when all passed."""
+    reporter, run_id, drop, out = ctx.reporter, ctx.run_id, ctx.drop, ctx.out
+    ctx.outputs["run_log"] = "run.log"
+    reporter.step(f"run {run_id}: drop {drop.folder}, as of {drop.as_of}")
+    try:
+        for name, stage in stages:
+            reporter.stage(name)
+            t0 = time.perf_counter()
+            stage(ctx)
+            ctx.stage_seconds[name] = time.perf_counter() - t0
+    except PipelineError as exc:
+        _record_failure(ctx, str(exc))
+        raise
+    except Exception as exc:  # a bug, not bad data: keep the trace for the log
+        (ctx.run_dir / "error.log").write_text(traceback.format_exc())
+        message = (
+            f"internal error in run {run_id}: {type(exc).__name__}: {exc} "
+            f"(traceback in {ctx.run_dir / 'error.log'})"
+        )
+        _record_failure(ctx, message)
+        raise PipelineError(message) from exc
+    manifest_mod.write_manifest(ctx.run_dir / "manifest.json", build_manifest(ctx, "published"))
+    publish(out, ctx.run_dir)
+    reporter.step(f"published {out} -> {ctx.run_dir}")
+    return ctx
 
 
 def _record_failure(ctx: RunContext, error: str) -> None:
