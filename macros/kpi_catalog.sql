@@ -100,3 +100,18 @@
     cast({{ is_suppressed }} as {{ dbt.type_boolean() }}) as is_suppressed,
     cast({{ empty_reason }} as {{ dbt.type_string() }}) as empty_reason
 {%- endmacro %}
+
+{% macro share_kpi_select(kpi, successes, n, empty_reason='null') -%}
+    {#-
+        kpi_select for a share: value successes / n, with n and its 95%
+        Wilson interval, so the numerator and denominator are named once.
+    -#}
+    {{ kpi_select(
+        kpi,
+        safe_ratio(successes, n),
+        n,
+        wilson_low(successes, n),
+        wilson_high(successes, n),
+        empty_reason=empty_reason
+    ) }}
+{%- endmacro %}

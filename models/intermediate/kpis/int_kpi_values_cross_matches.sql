@@ -18,15 +18,11 @@ final as (
     -- matches started on or before D whose mentor and mentee both disclosed
     -- a value; cross when the values differ
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             'cross_' ~ attribute ~ '_match_share',
-            safe_ratio('sum(case when matches.mentor_' ~ attribute ~ '_group <> matches.mentee_'
-                ~ attribute ~ '_group then 1 else 0 end)', 'count(*)'),
-            'count(*)',
-            wilson_low('sum(case when matches.mentor_' ~ attribute ~ '_group <> matches.mentee_'
-                ~ attribute ~ '_group then 1 else 0 end)', 'count(*)'),
-            wilson_high('sum(case when matches.mentor_' ~ attribute ~ '_group <> matches.mentee_'
-                ~ attribute ~ '_group then 1 else 0 end)', 'count(*)')
+            'sum(case when matches.mentor_' ~ attribute ~ '_group <> matches.mentee_'
+                ~ attribute ~ '_group then 1 else 0 end)',
+            'count(*)'
         ) }}
     from evaluation_dates
     inner join matches

@@ -82,12 +82,10 @@ final as (
     {% endfor %}
 
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             'reciprocity_index',
-            safe_ratio('n_reciprocal', 'n_two_sided'),
-            'n_two_sided',
-            wilson_low('n_reciprocal', 'n_two_sided'),
-            wilson_high('n_reciprocal', 'n_two_sided')
+            'n_reciprocal',
+            'n_two_sided'
         ) }}
     from reciprocity
 

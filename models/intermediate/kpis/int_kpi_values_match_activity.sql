@@ -77,12 +77,10 @@ final as (
     union all
 
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             'engaged_match_rate_30d',
-            safe_ratio('n_engaged', 'n_active'),
-            'n_active',
-            wilson_low('n_engaged', 'n_active'),
-            wilson_high('n_engaged', 'n_active')
+            'n_engaged',
+            'n_active'
         ) }}
     from by_date
 
@@ -99,12 +97,10 @@ final as (
     union all
 
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             'mentee_initiated_share_12m',
-            safe_ratio('n_mentee_initiated_12m', 'n_held_sessions_12m'),
-            'n_held_sessions_12m',
-            wilson_low('n_mentee_initiated_12m', 'n_held_sessions_12m'),
-            wilson_high('n_mentee_initiated_12m', 'n_held_sessions_12m')
+            'n_mentee_initiated_12m',
+            'n_held_sessions_12m'
         ) }}
     from by_date
 

@@ -112,24 +112,20 @@ final as (
 
     {% for group in groups %}
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             'retention_12m_' ~ group,
-            safe_ratio('n_retained_' ~ group, 'n_eligible_' ~ group),
-            'n_eligible_' ~ group,
-            wilson_low('n_retained_' ~ group, 'n_eligible_' ~ group),
-            wilson_high('n_retained_' ~ group, 'n_eligible_' ~ group)
+            'n_retained_' ~ group,
+            'n_eligible_' ~ group
         ) }}
     from counts_wide
 
     union all
 
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             'promotion_rate_12m_' ~ group,
-            safe_ratio('n_promoted_' ~ group, 'n_eligible_' ~ group),
-            'n_eligible_' ~ group,
-            wilson_low('n_promoted_' ~ group, 'n_eligible_' ~ group),
-            wilson_high('n_promoted_' ~ group, 'n_eligible_' ~ group)
+            'n_promoted_' ~ group,
+            'n_eligible_' ~ group
         ) }}
     from counts_wide
 

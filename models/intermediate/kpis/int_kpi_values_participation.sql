@@ -55,12 +55,10 @@ selection_ratios as (
 final as (
 
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             'participation_rate',
-            safe_ratio('n_participants', 'n_employed'),
-            'n_employed',
-            wilson_low('n_participants', 'n_employed'),
-            wilson_high('n_participants', 'n_employed')
+            'n_participants',
+            'n_employed'
         ) }}
     from overall
 

@@ -115,12 +115,10 @@ final as (
     {% for kpi, covered in [('succession_coverage_ready_now', 'n_ready_now_covered'),
                             ('succession_coverage_any', 'n_any_covered')] %}
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             kpi,
-            safe_ratio(covered, 'n_critical'),
+            covered,
             'n_critical',
-            wilson_low(covered, 'n_critical'),
-            wilson_high(covered, 'n_critical'),
             empty_reason="case when not has_current_plan then 'no succession plan dated on or before the as-of date' end"
         ) }}
     from by_date
@@ -129,12 +127,10 @@ final as (
     {% endfor %}
 
     select
-        {{ kpi_select(
+        {{ share_kpi_select(
             'successors_mentored_share',
-            safe_ratio('n_mentored', 'n_successors'),
+            'n_mentored',
             'n_successors',
-            wilson_low('n_mentored', 'n_successors'),
-            wilson_high('n_mentored', 'n_successors'),
             empty_reason="case when not has_current_plan then 'no succession plan dated on or before the as-of date' end"
         ) }}
     from by_date
