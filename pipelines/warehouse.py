@@ -5,7 +5,8 @@ Schemas:
   current run, typed, with lineage columns; ``raw.quarantine`` the set-aside rows;
   ``raw.file_loads`` one row per source file read. Replaced by every run: every
   export is a full snapshot.
-- ``audit``: kept across runs (runs, file loads, check results), for history.
+- ``audit``: kept across runs (check results, KPI lineage), written by the
+  quality stage (``pipelines/quality/audit_store.py``), for history.
 - ``main`` (dbt's target schema) and its ``_staging``/``_intermediate``
   siblings: built by dbt.
 """

@@ -11,7 +11,6 @@ columns come back as :class:`MalformedRow` for the quarantine.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -358,9 +357,4 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, source: Source, table:
     raise InputFileError(str(path), f"unsupported file type {ext!r} (csv, xlsx or parquet)")
 
 
-def original_values_json(row: dict[str, str | None]) -> str:
-    """Serialise original values for the quarantine, personal data excluded."""
-    return json.dumps({k: v for k, v in row.items() if k not in PERSONAL_COLUMNS}, sort_keys=True)
-
-
-__all__ = ["LandedFile", "MalformedRow", "land_file", "original_values_json"]
+__all__ = ["LandedFile", "MalformedRow", "land_file"]
