@@ -55,3 +55,14 @@
     {%- endfor -%}
     {{- return(dates) -}}
 {%- endmacro %}
+
+{% macro is_valid_on(relation, on_date) -%}
+    {#-
+        A validity interval [valid_from_date, valid_to_date) of `relation`
+        holds on `on_date`; an open interval ends at a far-future date rather
+        than `valid_to_date is null or ...`, because an `or` in a join
+        condition makes DuckDB fall back to a nested-loop join.
+    -#}
+    {{ relation }}.valid_from_date <= {{ on_date }}
+    and coalesce({{ relation }}.valid_to_date, {{ date_literal('9999-12-31') }}) > {{ on_date }}
+{%- endmacro %}

@@ -7,3 +7,8 @@
     {#- Empty or blank strings mean "no value" in the exports. -#}
     nullif(trim({{ column }}), '')
 {%- endmacro %}
+
+{% macro department_group(column) -%}
+    {#- The dictionary's department group value: trimmed, lower-cased. -#}
+    lower(trim({{ column }}))
+{%- endmacro %}

@@ -6,8 +6,10 @@
     of rows from this list, so every KPI appears in every run.
 
     grains: 'overall' (group null), 'group_value' (one row per gender and per
-    ethnicity value among people employed on the date), 'attribute' (one row
-    per attribute, group value null: selection_ratio_min).
+    ethnicity value among people employed on the date), 'department_value'
+    (one row per department that any workforce count sees at the date),
+    'attribute' (one row per attribute, group value null: selection_ratio_min).
+    sources: [] for the workforce KPIs, which need employees only.
 #}
 
 {% macro kpi_catalog() %}
@@ -74,6 +76,24 @@
          'empty': 'no matches where mentor and mentee both disclosed a gender'},
         {'kpi': 'cross_ethnicity_match_share', 'grains': ['overall'], 'sources': ['matches'],
          'empty': 'no matches where mentor and mentee both disclosed an ethnicity'},
+        {'kpi': 'headcount', 'grains': ['overall', 'department_value'], 'sources': [],
+         'empty': 'nobody employed on the as-of date'},
+        {'kpi': 'hires_12m', 'grains': ['overall', 'department_value'], 'sources': [],
+         'empty': 'nobody employed on the as-of date'},
+        {'kpi': 'separations_12m', 'grains': ['overall', 'department_value'], 'sources': [],
+         'empty': 'nobody employed on the as-of date'},
+        {'kpi': 'turnover_rate_12m', 'grains': ['overall', 'department_value'], 'sources': [],
+         'empty': 'nobody employed on the as-of date or 365 days before it'},
+        {'kpi': 'voluntary_turnover_rate_12m', 'grains': ['overall', 'department_value'], 'sources': [],
+         'empty': 'nobody employed on the as-of date or 365 days before it'},
+        {'kpi': 'engagement_score_avg', 'grains': ['overall'], 'sources': ['engagement_surveys'],
+         'empty': 'nobody employed on the as-of date has an engagement survey in the last 365 days'},
+        {'kpi': 'engagement_favorable_share', 'grains': ['overall'], 'sources': ['engagement_surveys'],
+         'empty': 'nobody employed on the as-of date has an engagement survey in the last 365 days'},
+        {'kpi': 'representation_share', 'grains': ['group_value'], 'sources': [],
+         'empty': 'nobody employed on the as-of date'},
+        {'kpi': 'leadership_representation_share', 'grains': ['group_value'], 'sources': [],
+         'empty': 'no leaders employed on the as-of date'},
     ] -%}
     {{ return(catalog) }}
 {% endmacro %}

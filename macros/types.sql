@@ -25,5 +25,5 @@
 
 {% macro safe_ratio(numerator, denominator) -%}
     {#- numerator / denominator as a double; null when the denominator is 0 or null. -#}
-    case when {{ denominator }} > 0 then {{ to_double(numerator) }} / {{ denominator }} end
+    case when ({{ denominator }}) > 0 then {{ to_double(numerator) }} / ({{ denominator }}) end
 {%- endmacro %}

@@ -30,6 +30,12 @@ group_values as (
 
 ),
 
+department_values as (
+
+    select * from {{ ref('int_workforce_by_department_and_date') }}
+
+),
+
 kpi_values as (
 
     select * from {{ ref('int_kpi_values_unioned') }}
@@ -55,7 +61,8 @@ missing_sources as (
 grid as (
 
     -- every KPI at every evaluation date: overall rows, one row per group
-    -- value among the people employed on the date, one row per attribute
+    -- value among the people employed on the date, one row per department
+    -- that a workforce count sees at the date, one row per attribute
     select
         evaluation_dates.as_of_date,
         catalog.kpi,
@@ -79,6 +86,19 @@ grid as (
     from catalog
     inner join group_values
         on catalog.grain = 'group_value'
+
+    union all
+
+    select
+        department_values.as_of_date,
+        catalog.kpi,
+        cast('department' as {{ dbt.type_string() }}) as group_attribute,
+        department_values.department_group as group_value,
+        catalog.empty_population_reason
+
+    from catalog
+    inner join department_values
+        on catalog.grain = 'department_value'
 
     union all
 

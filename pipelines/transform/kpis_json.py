@@ -25,7 +25,16 @@ from main.kpi_summary
 
 #: KPIs whose value is a count of things (the dictionary's "same count" or a
 #: number of roles): published as JSON integers, not 76.0.
-COUNT_KPIS = frozenset({"active_matches", "critical_roles", "knowledge_transfer_gap_roles"})
+COUNT_KPIS = frozenset(
+    {
+        "active_matches",
+        "critical_roles",
+        "knowledge_transfer_gap_roles",
+        "headcount",
+        "hires_12m",
+        "separations_12m",
+    }
+)
 
 
 def _value(kpi: str, value: Any) -> float | int | None:

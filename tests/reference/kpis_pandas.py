@@ -524,6 +524,22 @@ def suppressed(kpi: str, group: Group) -> Entry:
     }
 
 
+def suppressed_values(cells: Iterable[tuple[str, int, bool]]) -> set[str]:
+    """Group values to suppress for one KPI and attribute: primary and complementary.
+
+    ``cells``: (group value, size, below the small-cell threshold). The
+    primary ones are suppressed; when exactly one is, the published value of
+    the smallest size is too (ties: alphabetically first).
+    """
+    cells = list(cells)
+    hidden = {value for value, _size, small in cells if small}
+    if len(hidden) == 1:
+        published = sorted((size, value) for value, size, small in cells if not small)
+        if published:
+            hidden.add(published[0][1])
+    return hidden
+
+
 # --------------------------------------------------------------------------
 # KPI families
 # --------------------------------------------------------------------------
@@ -935,6 +951,16 @@ def diversity_kpis(view: View) -> list[Entry]:
         )
         total_staff, total_participants = len(staff), int(participating.sum())
         published: dict[str, float] = {}
+        # participation_rate and representation_index: one small-cell test,
+        # one complementary cell (the fewest employed), so always together
+        hidden = suppressed_values(
+            (
+                str(value),
+                int(row["headcount"]),
+                row["headcount"] < view.min_cell or row["participants"] < view.min_cell,
+            )
+            for value, row in table.iterrows()
+        )
         for value, row in table.sort_index().iterrows():
             group: Group = {attr: str(value)}
             if reason:
@@ -944,7 +970,7 @@ def diversity_kpis(view: View) -> list[Entry]:
                 ]
                 continue
             headcount, participants = int(row["headcount"]), int(row["participants"])
-            if headcount < view.min_cell or participants < view.min_cell:
+            if value in hidden:
                 out += [
                     suppressed("participation_rate", group),
                     suppressed("representation_index", group),
@@ -1014,6 +1040,9 @@ def compute_kpis(
     ``tables`` maps source names to their accepted rows (a missing key is an
     empty table); ``exported`` names the sources that were in the drop.
     """
+    # imported here: the workforce module builds on this one's helpers
+    from tests.reference.workforce_pandas import workforce_kpis
+
     view = as_of_view(tables, exported, as_of, min_cell)
     return (
         retention_kpis(view)
@@ -1023,4 +1052,5 @@ def compute_kpis(
         + engagement_kpis(view)
         + succession_kpis(view)
         + diversity_kpis(view)
+        + workforce_kpis(view)
     )

@@ -1,16 +1,21 @@
 {#- Which sources each KPI needs besides employees (macros/kpi_catalog.sql). -#}
+{#- KPIs that need employees only (the workforce KPIs) have no row. -#}
+{%- set pairs = [] -%}
+{%- for entry in kpi_catalog() -%}
+    {%- for source_name in entry.sources -%}
+        {%- do pairs.append((entry.kpi, source_name)) -%}
+    {%- endfor -%}
+{%- endfor -%}
+
 with
 
 required as (
 
-    {% for entry in kpi_catalog() %}
-    {%- set outer_loop = loop %}
-    {% for source_name in entry.sources %}
+    {% for kpi, source_name in pairs %}
     select
-        cast('{{ entry.kpi }}' as {{ dbt.type_string() }}) as kpi,
+        cast('{{ kpi }}' as {{ dbt.type_string() }}) as kpi,
         cast('{{ source_name }}' as {{ dbt.type_string() }}) as source_name
-    {% if not (outer_loop.last and loop.last) %}union all{% endif %}
-    {% endfor %}
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

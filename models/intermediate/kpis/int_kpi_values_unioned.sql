@@ -1,5 +1,5 @@
 {%- set areas = ['outcomes', 'match_activity', 'feedback', 'engagement', 'succession',
-                 'participation', 'cross_matches'] -%}
+                 'participation', 'cross_matches', 'workforce'] -%}
 
 with
 

@@ -8,7 +8,7 @@ employed as (
 
 by_attribute as (
 
-    {% for attribute in ['gender', 'ethnicity'] %}
+    {% for attribute in group_attributes() %}
     select
         as_of_date,
         '{{ attribute }}' as group_attribute,
@@ -35,7 +35,7 @@ totals as (
 
 ),
 
-final as (
+counted as (
 
     select
         by_attribute.as_of_date,
@@ -45,15 +45,37 @@ final as (
         by_attribute.n_participants,
         totals.n_employed_total,
         totals.n_participants_total,
-        -- small-cell rule: employed headcount or participant count below min_cell_size
+        -- small cell: employed headcount or participant count below min_cell_size
         (
-            by_attribute.n_employed < {{ var('min_cell_size') }}
-            or by_attribute.n_participants < {{ var('min_cell_size') }}
-        ) as is_suppressed
+            {{ is_small_cell('by_attribute.n_employed') }}
+            or {{ is_small_cell('by_attribute.n_participants') }}
+        ) as is_small
 
     from by_attribute
     inner join totals
         on by_attribute.as_of_date = totals.as_of_date
+
+),
+
+final as (
+
+    -- participation_rate and representation_index share this flag, so they
+    -- are always suppressed together (the index follows from the rate);
+    -- the complementary cell is the published value with the fewest employed
+    select
+        as_of_date,
+        group_attribute,
+        group_value,
+        n_employed,
+        n_participants,
+        n_employed_total,
+        n_participants_total,
+        is_small,
+        {{ with_complementary_suppression(
+            'is_small', 'n_employed', 'as_of_date, group_attribute', 'group_value'
+        ) }} as is_suppressed
+
+    from counted
 
 )
 

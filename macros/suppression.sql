@@ -1,0 +1,34 @@
+{#
+    Small cells (KPI dictionary, "Groups and small cells").
+
+    Primary suppression hides a group value whose population is below
+    min_cell_size. Complementary suppression: where exactly one group value
+    of an attribute is suppressed for a KPI at a date, the published values
+    would give it away by subtraction from the overall figure, so one more
+    is suppressed: the published value with the smallest size (employed
+    headcount; fewest leaders for leadership_representation_share), ties to
+    the alphabetically first value.
+#}
+
+{% macro is_small_cell(size) -%}
+    ({{ size }} < {{ var('min_cell_size') }})
+{%- endmacro %}
+
+{% macro with_complementary_suppression(is_primary, size, partition_by, group_value) -%}
+    {#-
+        True for the primary-suppressed rows and for the one complementary
+        row of each partition (KPI, attribute, date) that has exactly one
+        primary-suppressed row. `is_primary` must be a column (a boolean
+        that is never null), not an expression.
+    -#}
+    (
+        {{ is_primary }}
+        or (
+            sum(case when {{ is_primary }} then 1 else 0 end) over (partition by {{ partition_by }}) = 1
+            and row_number() over (
+                partition by {{ partition_by }}, {{ is_primary }}
+                order by {{ size }}, {{ group_value }}
+            ) = 1
+        )
+    )
+{%- endmacro %}
