@@ -19,16 +19,16 @@
         True for the primary-suppressed rows and for the one complementary
         row of each partition (KPI, attribute, date) that has exactly one
         primary-suppressed row. `is_primary` must be a column (a boolean
-        that is never null), not an expression.
+        that is never null), not an expression; `partition_by` may be empty
+        (the whole table is one breakdown).
     -#}
+    {%- set within = 'partition by ' ~ partition_by if partition_by else '' -%}
+    {%- set within_side = 'partition by ' ~ (partition_by ~ ', ' if partition_by else '') ~ is_primary -%}
     (
         {{ is_primary }}
         or (
-            sum(case when {{ is_primary }} then 1 else 0 end) over (partition by {{ partition_by }}) = 1
-            and row_number() over (
-                partition by {{ partition_by }}, {{ is_primary }}
-                order by {{ size }}, {{ group_value }}
-            ) = 1
+            sum(case when {{ is_primary }} then 1 else 0 end) over ({{ within }}) = 1
+            and row_number() over ({{ within_side }} order by {{ size }}, {{ group_value }}) = 1
         )
     )
 {%- endmacro %}

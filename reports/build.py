@@ -1,4 +1,4 @@
-"""Build the run's reports: three HTML files and the leadership PDF.
+"""Build the run's reports: four HTML files and the leadership PDF.
 
 ``build_reports`` needs only a warehouse, a run folder and a manifest dict
 (``manifest.json``'s shape), so tests and notebooks call it directly;
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from pipelines.errors import PipelineError
-from reports import data_quality, program_impact, program_operations, queries
+from reports import data_quality, program_impact, program_operations, queries, workforce
 from reports.page import run_info_from_manifest
 from reports.pdf import PdfError, html_to_pdf
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the run imports this module lazily; keep the import one-way
 HTML_FILES = {
     "program_impact": "program_impact.html",
     "program_operations": "program_operations.html",
+    "workforce": "workforce.html",
     "data_quality": "data_quality.html",
 }
 PDF_FILE = "program_impact.pdf"
@@ -63,7 +64,7 @@ def _check_consistent(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) 
 def build_reports(
     warehouse: Path, run_dir: Path, manifest: dict[str, Any], pdf: bool = True
 ) -> BuildResult:
-    """Write the three reports (and, when ``pdf``, the leadership PDF) into ``run_dir``.
+    """Write the four reports (and, when ``pdf``, the leadership PDF) into ``run_dir``.
 
     ``manifest`` is the run's manifest so far: ``run_id``, ``as_of``,
     ``sources`` (with ``sha256``), ``warnings`` and ``checks`` at least.
@@ -80,6 +81,7 @@ def build_reports(
         builders = {
             "program_impact": lambda: program_impact.build(con, run),
             "program_operations": lambda: program_operations.build(con, run),
+            "workforce": lambda: workforce.build(con, run),
             "data_quality": lambda: data_quality.build(con, run, manifest, run_dir),
         }
         for name, builder in builders.items():

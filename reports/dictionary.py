@@ -236,6 +236,66 @@ SPECS: tuple[KpiSpec, ...] = (
         "rate",
         "Among matches where both people disclosed an ethnicity, the share where they differ.",
     ),
+    KpiSpec(
+        "headcount",
+        "Headcount",
+        "count",
+        "People employed on the as-of date (hired on or before it, not yet left).",
+    ),
+    KpiSpec(
+        "hires_12m",
+        "Hires (12 months)",
+        "count",
+        "People hired in the 365 days up to the as-of date, whether or not they are still "
+        "employed.",
+    ),
+    KpiSpec(
+        "separations_12m",
+        "Separations (12 months)",
+        "count",
+        "People whose employment ended in the 365 days up to the as-of date; a termination "
+        "dated on the as-of date counts.",
+    ),
+    KpiSpec(
+        "turnover_rate_12m",
+        "Turnover (12 months)",
+        "rate",
+        "Separations in the last 365 days divided by the average of the headcounts 365 days "
+        "ago and today: leavers per average head, which can exceed 100%.",
+    ),
+    KpiSpec(
+        "voluntary_turnover_rate_12m",
+        "Voluntary turnover (12 months)",
+        "rate",
+        "The same as turnover, counting only the people who left of their own accord "
+        "(termination reason voluntary).",
+    ),
+    KpiSpec(
+        "engagement_score_avg",
+        "Engagement score",
+        "score",
+        "The mean engagement score (1-5) of the people employed on the as-of date who took a "
+        "survey in the last 365 days, each counted once with their latest score.",
+    ),
+    KpiSpec(
+        "engagement_favorable_share",
+        "Favourable engagement",
+        "rate",
+        "Share of those surveyed (as for the engagement score) whose latest score is 4 or more.",
+    ),
+    KpiSpec(
+        "representation_share",
+        "Share of the workforce",
+        "rate",
+        "A gender or ethnicity group's share of the people employed on the as-of date.",
+    ),
+    KpiSpec(
+        "leadership_representation_share",
+        "Share of leadership",
+        "rate",
+        "A group's share of the leaders employed on the as-of date: people at job level 7 or "
+        "above on that date.",
+    ),
 )
 
 SPECS_BY_KPI: dict[str, KpiSpec] = {s.kpi: s for s in SPECS}

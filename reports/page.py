@@ -6,7 +6,7 @@ disk, from an e-mail attachment or on a closed network, and makes no request.
 
 Every KPI value on a page is an element with ``class="kpi"`` and ``data-kpi``,
 ``data-group-attribute``, ``data-group-value``, ``data-state`` (published,
-suppressed, hidden or unavailable) and ``data-value`` (the unrounded value),
+suppressed or unavailable) and ``data-value`` (the unrounded value),
 so tests read the numbers shown and compare them with ``kpi_summary``.
 """
 
@@ -25,7 +25,7 @@ from plotly.offline import get_plotlyjs
 
 from reports.dictionary import spec
 from reports.formatting import format_interval, format_value
-from reports.privacy import HIDDEN_TEXT, SUPPRESSED_TEXT
+from reports.privacy import SUPPRESSED_TEXT
 from reports.queries import Kpi
 
 _CSS = """
@@ -62,7 +62,6 @@ details.inputs summary { cursor: pointer; color: var(--muted); }
 .tile .kpi-value { display: block; font-size: 26px; font-weight: 650; margin: 2px 0; }
 .tile .kpi-ci, .tile .kpi-n { display: block; font-size: 12.5px; color: var(--muted); }
 .kpi[data-state="unavailable"] .kpi-value, .kpi[data-state="suppressed"] .kpi-value,
-.kpi[data-state="hidden"] .kpi-value { font-size: 15px; font-weight: 500; color: var(--muted); }
 td .kpi-ci, td .kpi-n { display: block; font-size: 12px; color: var(--muted); }
 table { border-collapse: collapse; margin: 8px 0 14px; font-size: 14px; width: 100%; }
 th, td { text-align: left; padding: 5px 9px; border-bottom: 1px solid var(--rule);
@@ -80,6 +79,8 @@ table.fixed { table-layout: fixed; } table.fixed th:first-child { width: 24%; }
 figure { margin: 10px 0 18px; break-inside: avoid; }
 figcaption { font-size: 13px; color: var(--muted); }
 .note { font-size: 13px; color: var(--muted); }
+.banner { font-size: 15px; background: var(--panel); border-left: 4px solid var(--muted);
+          padding: 10px 14px; max-width: none; }
 .sentence { font-size: 16px; background: var(--panel); border-radius: 6px; padding: 10px 14px;
             max-width: none; }
 .flag { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px;
@@ -261,14 +262,12 @@ def _kpi_attrs(k: Kpi, state: str, css: str) -> str:
     return " ".join(attrs)
 
 
-def kpi_state(k: Kpi, hidden: bool = False) -> str:
-    """How a KPI row shows: unavailable, suppressed, hidden (complementary) or published."""
+def kpi_state(k: Kpi) -> str:
+    """How a KPI row shows: unavailable, suppressed (small cell) or published."""
     if k.unavailable:
         return "unavailable"
     if k.suppressed:
         return "suppressed"
-    if hidden:
-        return "hidden"
     if k.value is None:
         # kpi_summary guarantees a reason for every null value; say so if not.
         return "unavailable"
@@ -281,8 +280,6 @@ def _kpi_parts(k: Kpi, state: str, n_label: str | None) -> tuple[str, str, str]:
         return f"not available: {k.unavailable or 'no value published'}", "", ""
     if state == "suppressed":
         return SUPPRESSED_TEXT, "", ""
-    if state == "hidden":
-        return HIDDEN_TEXT, "", ""
     assert k.value is not None
     ci = format_interval(k.ci_low, k.ci_high, kind)
     ci_html = f'<span class="kpi-ci">95% CI {esc(ci)}</span>' if ci else ""
@@ -294,14 +291,12 @@ def _kpi_parts(k: Kpi, state: str, n_label: str | None) -> tuple[str, str, str]:
     return format_value(k.value, kind), ci_html, n_html
 
 
-def kpi_tile(
-    k: Kpi, label: str | None = None, n_label: str | None = "", hidden: bool = False
-) -> str:
+def kpi_tile(k: Kpi, label: str | None = None, n_label: str | None = "") -> str:
     """A headline tile: label, value (or why there is none), confidence interval, n.
 
     ``n_label`` names what n counts (``None`` leaves n out).
     """
-    state = kpi_state(k, hidden)
+    state = kpi_state(k)
     value, ci, n = _kpi_parts(k, state, n_label)
     return (
         f"<div {_kpi_attrs(k, state, 'tile')}>"
@@ -310,9 +305,9 @@ def kpi_tile(
     )
 
 
-def kpi_cell(k: Kpi, n_label: str | None = None, hidden: bool = False, ci: bool = True) -> str:
+def kpi_cell(k: Kpi, n_label: str | None = None, ci: bool = True) -> str:
     """A table cell holding one KPI value (numeric alignment)."""
-    state = kpi_state(k, hidden)
+    state = kpi_state(k)
     value, ci_html, n_html = _kpi_parts(k, state, n_label)
     return (
         f"<td {_kpi_attrs(k, state, 'num')}>"

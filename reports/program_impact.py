@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from reports import charts, palette, queries
+from reports import charts, palette, queries, workforce
 from reports.dictionary import FOUR_FIFTHS, SPECS, spec
 from reports.formatting import format_count, format_decimal, format_share, format_value
 from reports.page import (
@@ -31,15 +31,8 @@ from reports.page import (
     tiles,
     unavailable_note,
 )
-from reports.privacy import (
-    HIDDEN_NOTE,
-    MIN_CELL,
-    SUPPRESSED_NOTE,
-    SUPPRESSED_TEXT,
-    Cell,
-    complementary_cells,
-)
-from reports.queries import Kpi, KpiTable
+from reports.privacy import FEW_ANSWERS_TEXT, MIN_CELL, SUPPRESSED_NOTE, SUPPRESSED_TEXT
+from reports.queries import GROUP_ATTRIBUTES, Kpi, KpiTable
 
 TITLE = "Mentoring program impact"
 
@@ -79,6 +72,7 @@ class ImpactData:
     curves: pd.DataFrame
     program_types: pd.DataFrame
     succession: dict[str, int]
+    not_exported: list[str]
 
 
 def load(con: duckdb.DuckDBPyConnection) -> ImpactData:
@@ -89,6 +83,7 @@ def load(con: duckdb.DuckDBPyConnection) -> ImpactData:
         curves=queries.retention_curves(con),
         program_types=queries.program_type_comparison(con),
         succession=queries.succession_roles_summary(con),
+        not_exported=queries.sources_not_exported(con),
     )
 
 
@@ -107,6 +102,9 @@ def render(data: ImpactData, run: RunInfo) -> str:
         report_id="program_impact",
     )
     k = data.kpis
+    missing = workforce.mentoring_missing(data.not_exported)
+    if "matches" in data.not_exported:
+        page.add(_no_mentoring_export(missing, data.not_exported))
     page.section("Headlines", _headlines(k), anchor="headlines")
     page.section("The two-way street", *_two_way_street(page, k), anchor="two-way-street")
     page.section(
@@ -120,11 +118,41 @@ def render(data: ImpactData, run: RunInfo) -> str:
         "Participation and representation", *_representation(page, k), anchor="representation"
     )
     page.section("Trends over 24 months", *_trends(page, data.trends), anchor="trends")
+    page.section(
+        "Against the workforce baseline",
+        *workforce.baselines(k, data.not_exported),
+        paragraph(
+            "The workforce report (workforce.html) has the baseline in full: headcount, "
+            "turnover by department, engagement, and representation in leadership.",
+            "note",
+        ),
+        anchor="baselines",
+    )
     page.section("Appendix: what each KPI means", _appendix(), anchor="appendix")
     return page.render()
 
 
 # ------------------------------------------------------------------------ sections
+
+
+def _no_mentoring_export(missing: list[str], not_exported: list[str]) -> str:
+    """The banner of an HR-only run: which sections are empty, and why."""
+    succession = (
+        " Succession is empty too: succession_plans was not exported."
+        if "succession_plans" in not_exported
+        else ""
+    )
+    return paragraph(
+        "No mentoring export was given: "
+        + ", ".join(missing)
+        + " "
+        + ("was" if len(missing) == 1 else "were")
+        + " not exported. This run is a workforce baseline, so the mentoring sections below "
+        "(the two-way street, retention over time, learning, participation, trends) have no "
+        "value yet and say so. The workforce report (workforce.html) shows what this export "
+        "tells: headcount, turnover, engagement and representation." + succession,
+        "banner mentoring-missing",
+    )
 
 
 def _headlines(k: KpiTable) -> str:
@@ -480,24 +508,29 @@ def _learning(page: Page, k: KpiTable, types: pd.DataFrame) -> list[str]:
         blocks.append(unavailable_note("no matches yet"))
         return blocks
 
-    def mean_or_small(mean: float | None, n: int) -> str:
-        if n < MIN_CELL:
-            return f"{SUPPRESSED_TEXT} responses" if n > 0 else "no responses"
-        return format_decimal(mean)
+    def mean_or_why(mean: float | None, n: int | None) -> str:
+        # the mart nulls a mean over fewer than MIN_CELL answers
+        if mean is not None and not pd.isna(mean):
+            return format_decimal(mean)
+        return f"{FEW_ANSWERS_TEXT} responses" if n else "no responses"
 
     rows = []
     for r in types.itertuples(index=False):
+        if r.is_suppressed:
+            rows.append([str(r.program_type)] + [SUPPRESSED_TEXT] * 5)
+            continue
         n_both = int(r.n_matches_both_sides)
+        share = r.reciprocity_share
         rows.append(
             [
                 str(r.program_type),
                 format_count(r.n_matches),
                 format_count(r.n_active_matches),
-                mean_or_small(r.mentee_learning_avg, int(r.n_mentee_feedback)),
-                mean_or_small(r.mentor_learning_avg, int(r.n_mentor_feedback)),
-                format_share(r.reciprocity_share) + f" of {n_both:,}"
-                if n_both >= MIN_CELL
-                else (f"{SUPPRESSED_TEXT} matches" if n_both > 0 else "no match with both sides"),
+                mean_or_why(r.mentee_learning_avg, r.n_mentee_feedback),
+                mean_or_why(r.mentor_learning_avg, r.n_mentor_feedback),
+                format_share(share) + f" of {n_both:,}"
+                if share is not None and not pd.isna(share)
+                else (f"{FEW_ANSWERS_TEXT} matches" if n_both else "no match with both sides"),
             ]
         )
     blocks.append(
@@ -514,23 +547,15 @@ def _learning(page: Page, k: KpiTable, types: pd.DataFrame) -> list[str]:
             table_id="program-types",
         )
     )
-    shown = types[
-        (types["n_mentee_feedback"] >= MIN_CELL) | (types["n_mentor_feedback"] >= MIN_CELL)
-    ]
+    shown = types[types["mentee_learning_avg"].notna() | types["mentor_learning_avg"].notna()]
     if not shown.empty:
         traces = []
         for side in ("mentee", "mentor"):
-            ok = shown[f"n_{side}_feedback"] >= MIN_CELL
             traces.append(
                 go.Bar(
                     name=palette.GROUP_LABELS[side],
                     x=shown["program_type"].tolist(),
-                    y=charts.values(
-                        [
-                            m if o else None
-                            for m, o in zip(shown[f"{side}_learning_avg"], ok, strict=True)
-                        ]
-                    ),
+                    y=charts.values(shown[f"{side}_learning_avg"].tolist()),
                     marker={"color": palette.GROUP_COLOURS[side]},
                     hovertemplate="%{x}: %{y:.2f}<extra>" + palette.GROUP_LABELS[side] + "</extra>",
                 )
@@ -544,6 +569,8 @@ def _learning(page: Page, k: KpiTable, types: pd.DataFrame) -> list[str]:
         blocks.append(
             page.figure(fig, "learning-by-type", "Mean learning score by program type and side.")
         )
+    if types["is_suppressed"].any():
+        blocks.append(paragraph(SUPPRESSED_NOTE, "note"))
     blocks.append(
         paragraph(
             f"Means over fewer than {MIN_CELL} responses are not shown. These per-type figures "
@@ -614,10 +641,11 @@ def _representation(page: Page, k: KpiTable) -> list[str]:
     overall = k.get("participation_rate")
     blocks = [
         paragraph(
-            "Who takes part, by gender and by ethnicity. A representation index of 1 means a "
-            "group takes part in proportion to its size. The selection ratio divides the "
-            "lowest participation rate by the highest; below 0.8 (the four-fifths rule of "
-            "thumb) deserves a closer look."
+            "Who takes part, by gender and by ethnicity, against each group's share of the "
+            "workforce and of its leadership. A representation index of 1 means a group takes "
+            "part in proportion to its size. The selection ratio divides the lowest "
+            "participation rate by the highest; below 0.8 (the four-fifths rule of thumb) "
+            "deserves a closer look."
         ),
         tiles(
             [
@@ -627,40 +655,35 @@ def _representation(page: Page, k: KpiTable) -> list[str]:
             ]
         ),
     ]
-    any_small = any_hidden = False
+    any_small = False
+    columns = (
+        ("participation_rate", "Participation rate", "employed"),
+        ("representation_index", "Representation index", "taking part"),
+        ("representation_share", "Share of the workforce", "employed"),
+        ("leadership_representation_share", "Share of leadership", "leaders"),
+    )
     for attribute in k.attributes():
-        rates = {r.group_value: r for r in k.group_rows("participation_rate", attribute)}
-        reps = {r.group_value: r for r in k.group_rows("representation_index", attribute)}
-        values = sorted(set(rates) | set(reps), key=lambda v: (v == "undisclosed", v or ""))
+        if attribute not in GROUP_ATTRIBUTES:
+            continue
+        by_kpi = {
+            kpi: {r.group_value: r for r in k.group_rows(kpi, attribute)} for kpi, *_ in columns
+        }
+        values = sorted(
+            {v for rows in by_kpi.values() for v in rows},
+            key=lambda v: (v == "undisclosed", v or ""),
+        )
         if not values:
             continue
-        cells = [
-            Cell(
-                key=v or "",
-                size=rates[v].n if v in rates else None,
-                suppressed=(v in rates and rates[v].suppressed)
-                or (v in reps and reps[v].suppressed),
-            )
+        any_small |= any(r.suppressed for rows in by_kpi.values() for r in rows.values())
+        ratio = k.get("selection_ratio_min", attribute, None)
+        rows = [
+            [text_cell(v or "")]
+            + [
+                kpi_cell(by_kpi[kpi][v], n_label=n_label) if v in by_kpi[kpi] else text_cell("—")
+                for kpi, _title, n_label in columns
+            ]
             for v in values
         ]
-        hidden = complementary_cells(cells, total_shown=overall.is_published)
-        any_small |= any(c.suppressed for c in cells)
-        any_hidden |= bool(hidden)
-        ratio = k.get("selection_ratio_min", attribute, None)
-        rows = []
-        for v in values:
-            h = (v or "") in hidden
-            rows.append(
-                [
-                    text_cell(v or ""),
-                    kpi_cell(rates[v], n_label="employed", hidden=h)
-                    if v in rates
-                    else text_cell("—"),
-                    kpi_cell(reps[v], n_label="taking part", hidden=h)
-                    if v in reps
-                    else text_cell("—"),
-                ]
-            )
         blocks.append(f"<h3>By {esc(attribute)}</h3>")
         blocks.append(
             tiles(
@@ -670,21 +693,15 @@ def _representation(page: Page, k: KpiTable) -> list[str]:
         blocks.append(_four_fifths_flag(ratio, attribute))
         blocks.append(
             table(
-                [
-                    Column(attribute.capitalize()),
-                    Column("Participation rate", True),
-                    Column("Representation index", True),
-                ],
+                [Column(attribute.capitalize())]
+                + [Column(title, True) for _kpi, title, _n in columns],
                 rows,
                 raw_cells=True,
                 table_id=f"representation-{attribute}",
             )
         )
-        shown = [
-            v
-            for v in values
-            if v in rates and kpi_state(rates[v], (v or "") in hidden) == "published"
-        ]
+        rates = by_kpi["participation_rate"]
+        shown = [v for v in values if v in rates and kpi_state(rates[v]) == "published"]
         if shown:
             fig = charts.figure(
                 [
@@ -710,12 +727,9 @@ def _representation(page: Page, k: KpiTable) -> list[str]:
                 f"; {omitted} group(s) withheld for privacy or unavailable." if omitted else "."
             )
             blocks.append(page.figure(fig, f"participation-{attribute}", caption))
-    notes = []
     if any_small:
-        notes.append(paragraph(SUPPRESSED_NOTE, "note"))
-    if any_hidden:
-        notes.append(paragraph(HIDDEN_NOTE, "note"))
-    return blocks + notes
+        blocks.append(paragraph(SUPPRESSED_NOTE, "note"))
+    return blocks
 
 
 def _four_fifths_flag(ratio: Kpi, attribute: str) -> str:

@@ -9,6 +9,7 @@ one's individual rating can be read off a chart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -27,7 +28,7 @@ from reports.page import (
     tiles,
     unavailable_note,
 )
-from reports.privacy import MIN_CELL
+from reports.privacy import MIN_CELL, SUPPRESSED_NOTE, SUPPRESSED_TEXT
 from reports.queries import KpiTable
 
 TITLE = "Mentoring program operations"
@@ -208,13 +209,10 @@ def _programs(programs: pd.DataFrame) -> str:
     def count_or_unknown(v: object) -> str:
         return "not exported" if v is None or pd.isna(v) else format_count(v)  # type: ignore[arg-type]
 
-    rows = [
-        [
-            str(r.program_id),
-            str(r.program_name),
-            str(r.program_type),
-            str(r.start_date)[:10],
-            "" if pd.isna(r.end_date) else str(r.end_date)[:10],
+    def counts(r: Any) -> list[str]:
+        if r.is_suppressed:
+            return [SUPPRESSED_TEXT] * 8
+        return [
             count_or_unknown(r.n_enrolled),
             format_count(r.n_matched),
             format_count(r.n_active),
@@ -224,38 +222,54 @@ def _programs(programs: pd.DataFrame) -> str:
             format_count(r.n_active_matches),
             format_count(r.n_at_risk_matches),
         ]
+
+    rows = [
+        [
+            str(r.program_id),
+            str(r.program_name),
+            str(r.program_type),
+            str(r.start_date)[:10],
+            "" if pd.isna(r.end_date) else str(r.end_date)[:10],
+            *counts(r),
+        ]
         for r in programs.itertuples(index=False)
     ]
-    return table(
-        [
-            Column("Program"),
-            Column("Name"),
-            Column("Type"),
-            Column("Started"),
-            Column("Ends"),
-            Column("Enrolled", True),
-            Column("Matched", True),
-            Column("Active", True),
-            Column("Completed", True),
-            Column("Withdrawn", True),
-            Column("Matches", True),
-            Column("Active matches", True),
-            Column("At risk", True),
-        ],
-        rows,
-        table_id="programs",
+    note = paragraph(SUPPRESSED_NOTE, "note") if programs["is_suppressed"].any() else ""
+    return (
+        table(
+            [
+                Column("Program"),
+                Column("Name"),
+                Column("Type"),
+                Column("Started"),
+                Column("Ends"),
+                Column("Enrolled", True),
+                Column("Matched", True),
+                Column("Active", True),
+                Column("Completed", True),
+                Column("Withdrawn", True),
+                Column("Matches", True),
+                Column("Active matches", True),
+                Column("At risk", True),
+            ],
+            rows,
+            table_id="programs",
+        )
+        + note
     )
 
 
 def _departments(departments: pd.DataFrame) -> list[str]:
     intro = paragraph(
-        "People employed on the as-of date by current department: how many have been a "
-        "mentee, a mentor (a person can be both), and the share taking part."
+        "People employed on the as-of date by their department on that date: how many have "
+        "been a mentee, a mentor (a person can be both), and the share taking part."
     )
     if departments.empty:
         return [intro, unavailable_note("nobody is employed on the as-of date")]
     rows = [
-        [
+        [str(r.department), *([SUPPRESSED_TEXT] * 5)]
+        if r.is_suppressed
+        else [
             str(r.department),
             format_count(r.n_employed),
             format_count(r.n_mentees),
@@ -265,7 +279,7 @@ def _departments(departments: pd.DataFrame) -> list[str]:
         ]
         for r in departments.itertuples(index=False)
     ]
-    return [
+    blocks = [
         intro,
         table(
             [
@@ -281,6 +295,9 @@ def _departments(departments: pd.DataFrame) -> list[str]:
             scroll=len(rows) > 25,
         ),
     ]
+    if departments["is_suppressed"].any():
+        blocks.append(paragraph(SUPPRESSED_NOTE, "note"))
+    return blocks
 
 
 def _months(page: Page, months: pd.DataFrame) -> list[str]:

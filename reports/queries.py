@@ -30,6 +30,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 #: The schema dbt builds the marts in (the profile's target schema).
 MARTS = "main"
+#: The demographic attributes KPIs are published per value of (departments
+#: are a group attribute too, of the workforce KPIs).
+GROUP_ATTRIBUTES = ("gender", "ethnicity")
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class KpiTable:
         return sorted(rows, key=lambda r: r.group_value or "")
 
     def attributes(self) -> list[str]:
-        """Group attributes present (gender, ethnicity), in a stable order."""
+        """Group attributes present (department, ethnicity, gender), in a stable order."""
         return sorted({r.group_attribute for r in self.rows if r.group_attribute})
 
     def __iter__(self) -> Iterator[Kpi]:
@@ -173,7 +176,7 @@ def program_type_comparison(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _df(
         con,
         f"""
-        select program_type, n_matches, n_active_matches, n_matches_both_sides,
+        select program_type, is_suppressed, n_matches, n_active_matches, n_matches_both_sides,
                reciprocity_share, n_mentor_feedback, mentor_learning_avg,
                n_mentee_feedback, mentee_learning_avg
         from {MARTS}.mart_program_type_summary
@@ -229,7 +232,8 @@ def program_funnel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _df(
         con,
         f"""
-        select program_id, program_name, program_type, n_enrolled, n_matched, n_active,
+        select program_id, program_name, program_type, is_suppressed, n_enrolled, n_matched,
+               n_active,
                n_completed, n_withdrawn, n_matches, n_active_matches, n_at_risk_matches,
                start_date, end_date
         from {MARTS}.mart_program_funnel
@@ -254,12 +258,21 @@ def funnel_totals(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
     return {k: (None if v is None else int(v)) for k, v in row.items()}
 
 
+def sources_not_exported(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The contract sources the drop held no file for, in contract order."""
+    rows = _records(
+        con, f"select source_name from {MARTS}.mart_source_row_counts where not is_exported"
+    )
+    missing = {r["source_name"] for r in rows}
+    return [s.name for s in SOURCES if s.name in missing]
+
+
 def department_participation(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per current department: employed, mentees, mentors, participation."""
+    """Per department at D: employed, mentees, mentors, participation (small ones withheld)."""
     return _df(
         con,
         f"""
-        select department, n_employed, n_mentees, n_mentors, n_participants,
+        select department, is_suppressed, n_employed, n_mentees, n_mentors, n_participants,
                participation_rate
         from {MARTS}.mart_department_participation
         order by department

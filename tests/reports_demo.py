@@ -35,7 +35,7 @@ HR_SOURCES = (
     "engagement_surveys",
     "succession_plans",
 )
-REPORTS = ("program_impact", "program_operations", "data_quality")
+REPORTS = ("program_impact", "program_operations", "workforce", "data_quality")
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,15 @@ DICTIONARY_KPIS = {
     "selection_ratio_min",
     "cross_gender_match_share",
     "cross_ethnicity_match_share",
+    "headcount",
+    "hires_12m",
+    "separations_12m",
+    "turnover_rate_12m",
+    "voluntary_turnover_rate_12m",
+    "engagement_score_avg",
+    "engagement_favorable_share",
+    "representation_share",
+    "leadership_representation_share",
 }
 
 
@@ -805,10 +814,17 @@ def test_group_value_is_trimmed_lower_cased_and_empty_is_undisclosed():
 
 def test_selection_ratio_compares_only_published_disclosed_group_values():
     out = kpis(
-        **_population({"a": (10, 5), "b": (20, 5), "": (5, 5), "c": (3, 3)}, attribute="ethnicity")
+        **_population(
+            {"a": (10, 5), "b": (20, 5), "": (40, 40), "c": (3, 3), "d": (12, 6)},
+            attribute="ethnicity",
+        )
     )
     assert out.value("participation_rate", {"ethnicity": "undisclosed"}) == 1.0
+    # c is the one small value; a, the published value with the fewest
+    # employed, is hidden with it (complementary suppression)
     assert out("participation_rate", {"ethnicity": "c"})["suppressed"] is True
+    assert out("participation_rate", {"ethnicity": "a"})["suppressed"] is True
+    # compared: b (0.25) and d (0.5), not undisclosed (1.0), not a
     ratio = out("selection_ratio_min", {"ethnicity": None})
     assert (ratio["value"], ratio["n"]) == (0.5, 2)
     # Every employee has the same gender: one value compared, so unavailable.

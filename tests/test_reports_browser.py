@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from reports import palette
-from reports.privacy import HIDDEN_TEXT, SUPPRESSED_TEXT
+from reports.privacy import SUPPRESSED_TEXT
 from tests.browser import PageLog, chart_states, kpi_elements, open_report
 from tests.reports_demo import REPORTS, DemoRun, full_run, hr_only_run, key
 
@@ -148,20 +148,12 @@ def _assert_shown_numbers_are_kpi_summary(
                 assert match and int(match[1].replace(",", "")) == k.n, where
         elif el["state"] == "unavailable":
             assert k.unavailable and el["text"] == f"not available: {k.unavailable}", where
-        elif el["state"] == "suppressed":
-            assert k.suppressed and el["text"] == SUPPRESSED_TEXT, where
         else:
-            assert el["state"] == "hidden" and el["text"] == HIDDEN_TEXT, where
-            # only a published group value is hidden, and only next to a suppressed one
-            assert k.is_published and k.group_attribute, where
-            assert any(
-                o.suppressed
-                for o in kpis.values()
-                if o.kpi == k.kpi and o.group_attribute == k.group_attribute
-            ), where
+            assert el["state"] == "suppressed", where
+            assert k.suppressed and el["text"] == SUPPRESSED_TEXT, where
 
 
-@pytest.mark.parametrize("report", ["program_impact", "program_operations"])
+@pytest.mark.parametrize("report", ["program_impact", "program_operations", "workforce"])
 def test_every_number_shown_is_kpi_summary_formatted(loaded, demo, report):
     _assert_shown_numbers_are_kpi_summary(loaded[report].kpis, demo, report)
 
@@ -173,6 +165,13 @@ def test_an_hr_only_run_shows_each_missing_kpi_as_not_available_with_its_reason(
     shown = hr_only_loaded[report].kpis
     assert any(el["state"] == "unavailable" for el in shown)
     _assert_shown_numbers_are_kpi_summary(shown, hr_only, report)
+
+
+def test_an_hr_only_run_shows_the_whole_workforce_baseline(hr_only_loaded, hr_only):
+    shown = hr_only_loaded["workforce"].kpis
+    published = {el["kpi"] for el in shown if el["state"] == "published"}
+    assert {"headcount", "turnover_rate_12m", "representation_share"} <= published
+    _assert_shown_numbers_are_kpi_summary(shown, hr_only, "workforce")
 
 
 def test_the_two_way_street_chart_plots_the_published_rates(loaded, demo):

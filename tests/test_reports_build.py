@@ -22,6 +22,7 @@ from pipelines.quality.audit_store import ensure_audit_schema
 from reports.build import HTML_FILES, PDF_FILE, ReportError, build_reports
 from reports.dictionary import SPECS_BY_KPI
 from reports.page import _plotly_js
+from reports.workforce import DEPARTMENT_COLUMNS
 from tests.reports_demo import REPORTS, DemoRun, full_run, hr_only_run, key
 
 pytestmark = pytest.mark.slow
@@ -61,6 +62,14 @@ def _kpi_attrs(html: str) -> list[dict[str, str | None]]:
     return parser.found
 
 
+WORKFORCE_KPIS = {kpi for kpi, *_ in DEPARTMENT_COLUMNS} | {
+    "engagement_score_avg",
+    "engagement_favorable_share",
+    "representation_share",
+    "leadership_representation_share",
+}
+
+
 def _csv_column(path: Path, column: str) -> set[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return {row[column].strip() for row in csv.DictReader(fh) if row.get(column, "").strip()}
@@ -79,14 +88,19 @@ def test_every_kpi_in_kpi_summary_has_a_plain_language_definition(demo):
     assert not missing
 
 
-def test_every_row_of_kpi_summary_is_shown_in_the_leadership_report(demo):
-    shown = {
-        (a["data-kpi"], a.get("data-group-attribute"), a.get("data-group-value"))
-        for a in _kpi_attrs(demo.html("program_impact"))
-    }
+def test_every_row_of_kpi_summary_is_shown_in_the_leadership_or_the_workforce_report(demo):
+    def shown(report: str) -> set[tuple[str | None, ...]]:
+        return {
+            (a["data-kpi"], a.get("data-group-attribute"), a.get("data-group-value"))
+            for a in _kpi_attrs(demo.html(report))
+        }
+
+    leadership, workforce = shown("program_impact"), shown("workforce")
     expected = {key(k) for k in demo.kpis()}
-    assert expected - shown == set()
-    assert shown - expected == set()
+    assert expected - (leadership | workforce) == set()
+    assert (leadership | workforce) - expected == set()
+    # the workforce report holds every workforce KPI, each department included
+    assert {k for k in expected if k[0] in WORKFORCE_KPIS} <= workforce
 
 
 def test_the_demo_exercises_suppression_so_the_privacy_tests_mean_something(demo):
@@ -95,26 +109,14 @@ def test_the_demo_exercises_suppression_so_the_privacy_tests_mean_something(demo
     assert any(k.suppressed for k in kpis if k.group_attribute == "ethnicity")
 
 
-def test_a_breakdown_with_one_suppressed_cell_hides_a_second_one(demo):
-    kpis = demo.kpis()
-    attrs = _kpi_attrs(demo.html("program_impact"))
-    for attribute in ("gender", "ethnicity"):
-        rows = kpis.group_rows("participation_rate", attribute)
-        suppressed = [r.group_value for r in rows if r.suppressed]
-        hidden = {
-            a["data-group-value"]
-            for a in attrs
-            if a["data-kpi"] == "participation_rate"
-            and a.get("data-group-attribute") == attribute
-            and a["data-state"] == "hidden"
-        }
-        if len(suppressed) == 1:
-            assert len(hidden) == 1
-            # the complement is the smallest published group value
-            published = [r for r in rows if r.is_published]
-            assert hidden == {min(published, key=lambda r: (r.n, r.group_value)).group_value}
-        else:
-            assert hidden == set()
+def test_every_suppressed_group_value_shows_withheld_and_nothing_else(demo):
+    kpis = {key(k): k for k in demo.kpis()}
+    for report in ("program_impact", "workforce"):
+        for a in _kpi_attrs(demo.html(report)):
+            k = kpis[(a["data-kpi"], a.get("data-group-attribute"), a.get("data-group-value"))]
+            assert (a["data-state"] == "suppressed") == k.suppressed, (report, a)
+            if k.suppressed:
+                assert "data-value" not in a and "data-n" not in a, (report, a)
 
 
 def test_no_name_email_or_comment_appears_in_any_report(demo):
@@ -249,6 +251,17 @@ def test_an_hr_only_run_says_why_each_mentoring_kpi_is_missing_and_never_shows_z
     html = _content(hr_only.html("program_impact"))
     assert "not available: matches" in html
     assert "matches was not exported" in html or "matches, programs were not exported" in html
+
+
+def test_an_hr_only_run_says_at_the_top_that_no_mentoring_export_was_given(hr_only):
+    text = _content(hr_only.html("program_impact"))
+    banner = text.index("No mentoring export was given")
+    assert banner < text.index("Headlines")
+    for source in ("programs", "enrollments", "matches", "sessions", "feedback"):
+        assert source in text[banner : banner + 400]
+    workforce = _content(hr_only.html("workforce"))
+    assert "No mentoring export was given" in workforce
+    assert "not available" not in workforce.split("The programs against these baselines")[0]
 
 
 def test_a_missing_chromium_skips_the_pdf_with_a_warning_and_keeps_the_html(

@@ -2,7 +2,7 @@ with
 
 programs as (
 
-    select * from {{ ref('mart_program_funnel') }}
+    select * from {{ ref('int_program_funnel_counts') }}
 
 ),
 

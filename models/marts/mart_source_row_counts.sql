@@ -22,7 +22,13 @@ with
 ),
 
 {% endfor %}
-final as (
+availability as (
+
+    select * from {{ ref('int_source_availability') }}
+
+),
+
+held as (
 
     -- one row per contract source: the rows the warehouse holds for it (the
     -- staging models only rename and cast, so these are the raw table's
@@ -35,6 +41,19 @@ final as (
     from {{ source_name }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
+
+),
+
+final as (
+
+    select
+        held.source_name,
+        held.n_rows,
+        availability.is_exported
+
+    from held
+    inner join availability
+        on held.source_name = availability.source_name
 
 )
 

@@ -29,6 +29,7 @@ _GAP = (-1.0, 1.0)
 #: uplift (a difference of two deltas) in [-8, 8].
 _DELTA = (-4.0, 4.0)
 _UPLIFT = (-8.0, 8.0)
+#: Learning and satisfaction answers and engagement scores are 1..5.
 _LEARNING = (1.0, 5.0)
 _COUNT = (0.0, None)
 
@@ -63,6 +64,16 @@ KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("selection_ratio_min", *_RATE, grains=("attribute",)),
     KpiSpec("cross_gender_match_share", *_RATE),
     KpiSpec("cross_ethnicity_match_share", *_RATE),
+    # Workforce KPIs: turnover is per average head, so it can exceed 1.
+    KpiSpec("headcount", *_COUNT, whole=True, grains=("overall", "department_value")),
+    KpiSpec("hires_12m", *_COUNT, whole=True, grains=("overall", "department_value")),
+    KpiSpec("separations_12m", *_COUNT, whole=True, grains=("overall", "department_value")),
+    KpiSpec("turnover_rate_12m", *_COUNT, grains=("overall", "department_value")),
+    KpiSpec("voluntary_turnover_rate_12m", *_COUNT, grains=("overall", "department_value")),
+    KpiSpec("engagement_score_avg", *_LEARNING),
+    KpiSpec("engagement_favorable_share", *_RATE),
+    KpiSpec("representation_share", *_RATE, grains=("group_value",)),
+    KpiSpec("leadership_representation_share", *_RATE, grains=("group_value",)),
 )
 
 KPI_NAMES: tuple[str, ...] = tuple(k.kpi for k in KPIS)
@@ -140,6 +151,43 @@ def value_rules() -> list[dict[str, Any]]:
     return rules
 
 
+def suppression_rules(by: str = "") -> list[dict[str, Any]]:
+    """The small-cell rules that a table of KPI rows can show by itself.
+
+    ``by``: extra grouping columns (``as_of_date, `` for kpi_history).
+    Complementary suppression: an attribute never has exactly one suppressed
+    value of a KPI among several (its value would follow by subtraction);
+    participation_rate and representation_index are suppressed together.
+    """
+    return [
+        _exp(
+            "unexpected_rows_expectation",
+            {
+                "unexpected_rows_query": f"select {by}kpi, group_attribute, count(*) as n_values "
+                f"from {{batch}} where group_value is not null "
+                f"group by {by}kpi, group_attribute "
+                "having sum(case when suppressed then 1 else 0 end) = 1 and count(*) > 1"
+            },
+            "complementary suppression: no attribute has exactly one suppressed value of a KPI",
+            check="complementary suppression",
+        ),
+        _exp(
+            "unexpected_rows_expectation",
+            {
+                "unexpected_rows_query": f"select {by.replace('as_of_date', 'p.as_of_date')}"
+                "p.group_attribute, p.group_value "
+                f"from {{batch}} as p inner join {{batch}} as r "
+                "on p.group_attribute = r.group_attribute and p.group_value = r.group_value"
+                + (" and p.as_of_date = r.as_of_date" if by else "")
+                + " where p.kpi = 'participation_rate' and r.kpi = 'representation_index' "
+                "and p.suppressed <> r.suppressed"
+            },
+            "participation_rate and representation_index are suppressed together",
+            check="participation and representation suppressed together",
+        ),
+    ]
+
+
 def completeness_rules() -> list[dict[str, Any]]:
     """Every KPI of the dictionary at every grain it is published at."""
     expected = []
@@ -147,6 +195,8 @@ def completeness_rules() -> list[dict[str, Any]]:
         for grain in k.grains:
             if grain == "overall":
                 expected.append(f"('{k.kpi}', 'overall', null)")
+            elif grain == "department_value":
+                expected.append(f"('{k.kpi}', 'group_value', 'department')")
             else:
                 expected += [f"('{k.kpi}', '{grain}', '{a}')" for a in GROUP_ATTRIBUTES]
     match = (
@@ -170,7 +220,7 @@ def completeness_rules() -> list[dict[str, Any]]:
                 f"(select 1 from {{batch}} as k where {match})"
             },
             "every KPI at each of its grains: overall, per gender and ethnicity value, "
-            "once per attribute (selection_ratio_min)",
+            "per department, once per attribute (selection_ratio_min)",
             check="every KPI at every grain",
         ),
     ]
@@ -194,6 +244,11 @@ def kpi_summary_suite() -> dict[str, Any]:
             "critical_roles",
             "(select count(*) from main.mart_succession_coverage)",
         ),
+        (
+            "headcount = headcount of dim_employees",
+            "headcount",
+            "(select count(*) from main.dim_employees where is_employed_on_as_of_date)",
+        ),
     ]
     rules = [
         _exp(
@@ -216,7 +271,7 @@ def kpi_summary_suite() -> dict[str, Any]:
             "description": "The KPIs of kpis.json at the as-of date.",
             "generated_by": "python -m pipelines.quality.generate_suites (kpi_suites.py)",
         },
-        "expectations": completeness_rules() + value_rules() + rules,
+        "expectations": completeness_rules() + value_rules() + suppression_rules() + rules,
     }
 
 
@@ -245,6 +300,7 @@ def kpi_history_suite() -> dict[str, Any]:
                 check="every KPI at every date",
             ),
             *value_rules(),
+            *suppression_rules("as_of_date, "),
             _exp(
                 "unexpected_rows_expectation",
                 {

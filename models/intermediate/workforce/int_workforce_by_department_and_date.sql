@@ -43,9 +43,15 @@ flow_counts as (
 department_values as (
 
     -- every department that any of the counts sees at the date
-    select as_of_date, department_group from headcounts
+    select
+        as_of_date,
+        department_group
+    from headcounts
     union
-    select as_of_date, department_group from flow_counts
+    select
+        as_of_date,
+        department_group
+    from flow_counts
 
 ),
 

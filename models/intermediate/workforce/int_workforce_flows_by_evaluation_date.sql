@@ -30,7 +30,9 @@ flows as (
 
     from evaluation_dates
     inner join employees
-        on {{ is_employed_on('employees.valid_from_date', 'employees.valid_to_date', 'evaluation_dates.as_of_minus_365_days') }}
+        on {{ is_employed_on(
+            'employees.valid_from_date', 'employees.valid_to_date', 'evaluation_dates.as_of_minus_365_days'
+        ) }}
 
     union all
 
