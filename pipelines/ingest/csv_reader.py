@@ -159,6 +159,7 @@ def _count_outside_quotes(line: str, char: str) -> int:
 @dataclass
 class _Record:
     line: int
+    last_line: int
     fields: list[str]
     #: The record's text as in the file (undecodable bytes kept as surrogates),
     #: without its final line break.
@@ -206,10 +207,12 @@ def _records(path: Path, encoding: str, delimiter: str, header_row: int) -> Iter
             consumed.clear()
             if fields == []:
                 continue
-            yield _Record(start, fields if fields is not None else [], body)
+            yield _Record(start, line, fields if fields is not None else [], body)
 
 
-def _record_problem(body: str, fields: int, expected: int, encoding: str) -> str | None:
+def _record_problem(
+    body: str, fields: int, expected: int, encoding: str, lines: tuple[int, int] | None = None
+) -> str | None:
     """Why a record cannot be landed (the same rules for both readers), or None."""
     size = len(body)
     if size * 4 > MAX_RECORD_BYTES and size <= MAX_RECORD_BYTES:
@@ -225,6 +228,12 @@ def _record_problem(body: str, fields: int, expected: int, encoding: str) -> str
                 if encoding == "utf-8"
                 else ""
             )
+    multiline = bool(lines and lines[1] > lines[0])
+    if body.count('"') % 2 and (multiline or fields != expected):
+        # An odd quote that swallowed line breaks (or fields): a quote opened, never closed.
+        # A stray quote inside a one-line value that splits right is read as a character.
+        span = f" (the record runs over lines {lines[0]}-{lines[1]})" if multiline and lines else ""
+        return f"a quoted value is not closed{span}"
     if fields != expected:
         return f"expected {expected} fields, found {fields}"
     return None
@@ -400,7 +409,9 @@ def _land_by_python(
     line_numbers: list[int] = []
     malformed: list[MalformedRow] = []
     for rec in _records(path, "utf-8", header.delimiter, options.header_row):
-        problem = _record_problem(rec.body, len(rec.fields), expected, options.encoding)
+        problem = _record_problem(
+            rec.body, len(rec.fields), expected, options.encoding, (rec.line, rec.last_line)
+        )
         if problem is not None:
             malformed.append(_malformed(rec.line, problem, len(rec.fields), rec.body))
             continue

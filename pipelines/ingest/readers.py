@@ -208,7 +208,7 @@ def _find_nul_values(
     for w in texts:
         con.execute(
             f"insert into {table} select __line, {w.position}, "
-            "'the value holds a NUL byte (binary data, not text)' "
+            "'a NUL byte (binary data, not text)' "
             f"from {landed.relation} where contains({w.name}, chr(0))"
         )
 

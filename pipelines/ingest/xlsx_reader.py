@@ -26,8 +26,7 @@ from pipelines.ingest.readers import Header, LandedInput, ReadOptions, Wanted, r
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _FORMULA_REASON = (
-    "the cell holds a formula saved without its value; open and save the file in Excel, "
-    "or export values"
+    "a formula saved without its value (open and save the file in Excel, or export values)"
 )
 
 

@@ -41,8 +41,8 @@ def _typed_relation(
             (
                 "prob.reason is not null",
                 f"struct_pack(col := (case prob.position {cols} end), "
-                f"reason := prob.reason || ' (input column ' || (case prob.position {names} end)"
-                " || ')')",
+                "reason := prob.reason || ' in input column ' || "
+                f"(case prob.position {names} end))",
             )
         )
     rule = item.date_rule

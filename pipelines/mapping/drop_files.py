@@ -48,10 +48,10 @@ class DropFiles:
         return out
 
 
-def sort_drop(folder: Path, mapping: Mapping) -> DropFiles:
-    """Sort the drop's files into mapped, canonical and unknown."""
+def sort_drop(folder: Path, mapping: Mapping, paths: list[Path] | None = None) -> DropFiles:
+    """Sort the drop's files (or only ``paths`` in it) into mapped, canonical and unknown."""
     found = DropFiles(mapped={name: [] for name in mapping.files})
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.iterdir()) if paths is None else sorted(paths):
         name = path.name
         if (
             name.startswith(".")

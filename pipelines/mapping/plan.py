@@ -157,9 +157,11 @@ class DropPlan:
         return out
 
 
-def plan_drop(folder: Path, mapping: Mapping, as_of: date) -> DropPlan:
-    """Plan the loading of a drop and check it against the files; load nothing."""
-    files = sort_drop(folder, mapping)
+def plan_drop(
+    folder: Path, mapping: Mapping, as_of: date, paths: list[Path] | None = None
+) -> DropPlan:
+    """Plan the loading of a drop (or of some of its files) and check it; load nothing."""
+    files = sort_drop(folder, mapping, paths)
     con = duckdb.connect()
     try:
         q.session_macros(con, as_of.isoformat())
@@ -301,7 +303,9 @@ class _Planner:
             columns.append(
                 ColumnPlan(col, Feed("column", col.name, 0), f"t.{q.ident(col.name)}", (col.name,))
             )
-        ignored = tuple(n for n in header if n and n not in source.column_names)
+        ignored = tuple(
+            item.display(i) for i, n in enumerate(header) if n not in source.column_names
+        )
         personal = tuple(n for n in header if n in PERSONAL_COLUMNS and n in source.column_names)
         return FeedPlan(source, item, None, columns, used, [], ignored, personal, None)
 
@@ -336,7 +340,7 @@ class _Planner:
         ignored = tuple(
             item.display(i)
             for i, n in enumerate(item.header.normalised)
-            if n and i not in touched and n not in item.personal
+            if i not in touched and n not in item.personal
         )
         return FeedPlan(source, item, spec, columns, used, uses, ignored, personal, where)
 
