@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from reports import charts, palette, queries
 from reports.dictionary import FOUR_FIFTHS, SPECS, spec
+from reports.exports import no_mentoring_note
 from reports.formatting import format_count, format_decimal, format_share, format_value
 from reports.page import (
     Column,
@@ -107,6 +108,8 @@ def render(data: ImpactData, run: RunInfo) -> str:
         report_id="program_impact",
     )
     k = data.kpis
+    if note := no_mentoring_note(run):
+        page.add(note)
     page.section("Headlines", _headlines(k), anchor="headlines")
     page.section("The two-way street", *_two_way_street(page, k), anchor="two-way-street")
     page.section(

@@ -65,7 +65,8 @@ class DateRule:
 
     def describe(self) -> str:
         text = " or ".join(self.formats)
-        return text + (f", two-digit years up to {self.pivot}" if self.pivot else "")
+        two_digit = self.pivot and any("%y" in f for f in self.formats)
+        return text + (f", two-digit years up to {self.pivot}" if two_digit else "")
 
 
 @dataclass(frozen=True)
