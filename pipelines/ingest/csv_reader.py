@@ -279,9 +279,11 @@ def land_csv(
     readable = path
     if options.encoding != "utf-8":
         readable = transcode_to_utf8(path, options.encoding, work_dir)
-    lines, has_blank, _ = count_lines(readable)
+    lines, has_blank, utf8 = count_lines(readable)
     landed = None
-    if not has_blank:
+    # DuckDB 1.5 can fail with an internal error that invalidates the whole database
+    # on invalid UTF-8 in a projected column: such files go to Python's reader.
+    if not has_blank and utf8:
         landed = _land_by_duckdb(con, readable, options, header, wanted, table, lines)
     if landed is None:
         landed = _land_by_python(con, readable, options, header, wanted, table)

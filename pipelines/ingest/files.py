@@ -105,16 +105,21 @@ def transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
 
 
 def count_lines(path: Path) -> tuple[int, bool, bool]:
-    """Physical lines, whether any is blank, and whether the file holds a NUL byte."""
-    lines, blank, nul, last, tail = 0, False, False, b"", b""
+    """Physical lines, whether any is blank, and whether the whole file is valid UTF-8."""
+    lines, blank, valid, last, tail = 0, False, True, b"", b""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with open_regular(path) as fh:
         while chunk := fh.read(_CHUNK):
             joined = tail + chunk
             if b"\n\n" in joined or b"\n\r\n" in joined:
                 blank = True
-            nul = nul or b"\x00" in chunk
+            if valid and not (chunk.isascii() and not decoder.getstate()[0]):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    valid = False
             lines += chunk.count(b"\n")
             tail, last = chunk[-2:], chunk
     if last and not last.endswith(b"\n"):
         lines += 1
-    return lines, blank, nul
+    return lines, blank, valid
