@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -82,6 +83,9 @@ class RichReporter:
 
     Steps that say "N of M ..." (sources loaded, dbt's ~300 per-node lines)
     drive a progress bar instead of printing; failures are still printed.
+    dbt reports from its worker threads, so every call holds one lock: a line
+    closing the bar in one thread while another updates it failed dbt nodes
+    with "'NoneType' object has no attribute 'update'".
     """
 
     _COUNTED = re.compile(r"^(\d+) of (\d+) (\S+)")
@@ -90,6 +94,7 @@ class RichReporter:
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._stage = ""
+        self._lock = threading.RLock()
 
     def _close_bar(self) -> None:
         if self._progress is not None:
@@ -97,11 +102,16 @@ class RichReporter:
             self._progress, self._task = None, None
 
     def stage(self, name: str) -> None:
-        self._close_bar()
-        self._stage = name
-        console.rule(f"[bold]{name}")
+        with self._lock:
+            self._close_bar()
+            self._stage = name
+            console.rule(f"[bold]{name}")
 
     def step(self, message: str) -> None:
+        with self._lock:
+            self._step(message)
+
+    def _step(self, message: str) -> None:
         counted = self._COUNTED.match(message)
         if counted is None:
             self._close_bar()
@@ -125,8 +135,11 @@ class RichReporter:
             self._progress.console.print(f"  {message}", highlight=False, markup=False)
 
     def warn(self, message: str) -> None:
-        self._close_bar()
-        console.print(Text.assemble("  ", ("warning:", "yellow"), " ", message), highlight=False)
+        with self._lock:
+            self._close_bar()
+            console.print(
+                Text.assemble("  ", ("warning:", "yellow"), " ", message), highlight=False
+            )
 
 
 def _fail(exc: Exception) -> None:

@@ -8,6 +8,7 @@ records why in its folder's manifest, and the previous publication stays.
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 import uuid
@@ -62,12 +63,14 @@ class LoggingReporter:
     def __init__(self, inner: Reporter, log_path: Path) -> None:
         self.inner = inner
         self.log = log_path.open("a", encoding="utf-8")
+        self._lock = threading.Lock()  # dbt reports from its worker threads
 
     def record(self, kind: str, message: str) -> None:
         """Append one timestamped line to the log only."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        self.log.write(f"{now} {kind:<5} {message}\n")
-        self.log.flush()
+        with self._lock:
+            self.log.write(f"{now} {kind:<5} {message}\n")
+            self.log.flush()
 
     def stage(self, name: str) -> None:
         self.record("STAGE", name)
