@@ -33,7 +33,8 @@ class SourceCheck:
     not_fed: list[str]
     first_rows: list[tuple[object, ...]]
     columns: list[str]
-    reasons: list[tuple[str | None, str, int]] = field(default_factory=list)
+    #: (column, kind of reason, rows, first line, its reason)
+    reasons: list[tuple[str | None, str, int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -83,9 +84,11 @@ def check_mapping(mapping_file: Path, inbox: Path, as_of: date | None = None) ->
                 select column_name,
                        regexp_replace(regexp_replace(reason, '''[^'']*''', '''…''', 'g'),
                                       'line [0-9]+', 'line …', 'g') as kind,
-                       count(*)
+                       count(*),
+                       min(line_number),
+                       arg_min(reason, line_number)
                 from raw.quarantine where source = ? and source_file = ?
-                group by all order by count(*) desc, kind
+                group by column_name, kind order by count(*) desc, kind
                 """,
                 [load.source, load.file],
             ).fetchall()

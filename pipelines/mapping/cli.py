@@ -101,10 +101,11 @@ def check(
                 rows.add_row(_cell(name), *[_cell(row[i]) for row in item.first_rows])
             out.print(rows)
         if item.reasons:
-            reasons = Table("rows", "column", "reason", title=Text("would be quarantined"))
-            for column_name, reason, count in item.reasons:
-                reasons.add_row(f"{count:,}", _cell(column_name), _cell(reason))
-            out.print(reasons)
+            out.print(Text("would be quarantined:"))
+            for column_name, kind, count, line, first in item.reasons:
+                where = column_name or "row"
+                text = f"  {count:,} × {where}: {kind} (first, line {line}: {first})"
+                out.print(Text(text), soft_wrap=True)
     if result.unknown_files:
         out.print(Text(f"files not read: {', '.join(result.unknown_files)}"))
     total = sum(s.load.rows_quarantined for s in result.sources)

@@ -63,6 +63,13 @@ class InputFile:
         wanted = name.strip().lower()
         return [i for i, n in enumerate(self.header.normalised) if n == wanted]
 
+    def suggestion(self, name: str) -> str:
+        """`` (did you mean 'X'?)`` for the closest header name (never a personal one)."""
+        names = [n.strip() for n in self.header.names if n.strip()]
+        names = [n for n in names if n.lower() not in self.personal]
+        close = difflib.get_close_matches(name, names, n=1)
+        return f" (did you mean {close[0]!r}?)" if close else ""
+
     def want(self, position: int, hashed: bool = False) -> Wanted:
         w = Wanted(position, hashed)
         self.wanted[w.name] = w
@@ -219,12 +226,10 @@ class _Planner:
     def _position(self, item: InputFile, name: str, line: int, what: str) -> int:
         found = item.positions(name)
         if not found:
-            close = difflib.get_close_matches(
-                name, [n.strip() for n in item.header.names if n.strip()], n=1
-            )
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise self.mapping.error(
-                line, f"{what}: input column {name!r} is not in {item.label}{hint}", name
+                line,
+                f"{what}: input column {name!r} is not in {item.label}{item.suggestion(name)}",
+                name,
             )
         if len(found) > 1:
             raise self.mapping.error(
@@ -435,11 +440,7 @@ def _binder_problem(message: str, item: InputFile) -> tuple[str, str | None]:
     marker = 'Referenced column "'
     if marker in first:
         name = first.split(marker, 1)[1].split('"', 1)[0]
-        close = difflib.get_close_matches(
-            name, [n.strip() for n in item.header.names if n.strip()], n=1
-        )
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"input column {name!r} is not in {item.label}{hint}", name
+        return f"input column {name!r} is not in {item.label}{item.suggestion(name)}", name
     return f"the expression does not work: {first}", None
 
 
