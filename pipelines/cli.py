@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -192,7 +193,7 @@ def demo(
     try:
         day = _parse_date(as_of, "--as-of")
         with console.status("generating demo exports") as status:
-            progress = lambda msg: status.update(f"generating demo exports: {msg}")  # noqa: E731
+            progress = lambda msg: status.update(f"generating demo exports: {escape(msg)}")  # noqa: E731
             if roster is not None:
                 from pipelines.demo.roster import generate_for_roster
 
