@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -19,6 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from pipelines.errors import PipelineError
 
@@ -49,6 +52,14 @@ AsOfOpt = Annotated[
         "Only rows dated on or before it count.",
     ),
 ]
+MappingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="Mapping file (YAML) saying how this organisation's files become the contract's "
+        "sources (default: the inbox's mentorship.yaml, else the canonical contract).",
+    ),
+]
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option(
@@ -73,6 +84,9 @@ class RichReporter:
 
     Steps that say "N of M ..." (sources loaded, dbt's ~300 per-node lines)
     drive a progress bar instead of printing; failures are still printed.
+    dbt reports from its worker threads, so every call holds one lock: a line
+    closing the bar in one thread while another updates it failed dbt nodes
+    with "'NoneType' object has no attribute 'update'".
     """
 
     _COUNTED = re.compile(r"^(\d+) of (\d+) (\S+)")
@@ -81,6 +95,7 @@ class RichReporter:
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._stage = ""
+        self._lock = threading.RLock()
 
     def _close_bar(self) -> None:
         if self._progress is not None:
@@ -88,11 +103,16 @@ class RichReporter:
             self._progress, self._task = None, None
 
     def stage(self, name: str) -> None:
-        self._close_bar()
-        self._stage = name
-        console.rule(f"[bold]{name}")
+        with self._lock:
+            self._close_bar()
+            self._stage = name
+            console.rule(f"[bold]{name}")
 
     def step(self, message: str) -> None:
+        with self._lock:
+            self._step(message)
+
+    def _step(self, message: str) -> None:
         counted = self._COUNTED.match(message)
         if counted is None:
             self._close_bar()
@@ -116,12 +136,16 @@ class RichReporter:
             self._progress.console.print(f"  {message}", highlight=False, markup=False)
 
     def warn(self, message: str) -> None:
-        self._close_bar()
-        console.print(f"  [yellow]warning:[/yellow] {message}", highlight=False)
+        with self._lock:
+            self._close_bar()
+            console.print(
+                Text.assemble("  ", ("warning:", "yellow"), " ", message), highlight=False
+            )
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+    # User data (paths, header names) is printed as text, never parsed as markup.
+    console.print(Text.assemble(("error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -135,8 +159,13 @@ def demo(
     ] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 7,
     as_of: Annotated[
-        str, typer.Option("--as-of", help="Export date of the drop, YYYY-MM-DD.")
-    ] = "2026-11-25",
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Export date of the drop, YYYY-MM-DD (default 2026-11-25; with --roster, the "
+            "roster's drop folder name).",
+        ),
+    ] = None,
     bad_row_share: Annotated[
         float,
         typer.Option(
@@ -146,26 +175,46 @@ def demo(
             help="Share of contract-breaking rows planted to show the quarantine (0 = clean).",
         ),
     ] = 0.002,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="An existing workforce (an HR export): generate only a mentoring platform's "
+            "exports (programs, enrollments, matches, sessions, feedback) for its people, and "
+            "copy the roster beside them.",
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="With --roster: the mapping that reads the roster."),
+    ] = None,
 ) -> None:
-    """Generate a synthetic organisation's exports, with planted effects and a ground truth."""
-    from pipelines.demo.generate import generate_demo
-
+    """Generate a synthetic organisation's exports, or a mentoring platform's for a real roster."""
     try:
         day = _parse_date(as_of, "--as-of")
-        assert day is not None
         with console.status("generating demo exports") as status:
-            drop = generate_demo(
-                employees,
-                seed,
-                day,
-                out,
-                bad_row_share=bad_row_share,
-                progress=lambda msg: status.update(f"generating demo exports: {msg}"),
-            )
+            progress = lambda msg: status.update(f"generating demo exports: {escape(msg)}")  # noqa: E731
+            if roster is not None:
+                from pipelines.demo.roster import generate_for_roster
+
+                drop = generate_for_roster(roster, mapping, day, seed, out, progress=progress)
+            else:
+                from pipelines.demo.generate import generate_demo
+
+                drop = generate_demo(
+                    employees,
+                    seed,
+                    day or date(2026, 11, 25),
+                    out,
+                    bad_row_share=bad_row_share,
+                    progress=progress,
+                )
     except PipelineError as exc:
         _fail(exc)
+    truth = Path(out) / "ground_truth.json"
     console.print(
-        f"demo drop written to [bold]{drop}[/bold] (ground truth: {out}/ground_truth.json)"
+        Text.assemble("demo drop written to ", (str(drop), "bold"), f" (ground truth: {truth})"),
+        highlight=False,
     )
 
 
@@ -176,15 +225,18 @@ def ingest(
     warehouse: Annotated[Path, typer.Option("--warehouse", help="DuckDB warehouse file.")] = Path(
         "out/warehouse.duckdb"
     ),
+    mapping: MappingOpt = None,
 ) -> None:
     """Load a drop into the warehouse's raw schema, quarantining bad rows; print the counts."""
     from pipelines.inbox import resolve_drop
     from pipelines.ingest.loader import load_drop
+    from pipelines.mapping.config import resolve_mapping
     from pipelines.run import new_run_id
     from pipelines.warehouse import connect
 
     try:
-        drop = resolve_drop(inbox, _parse_date(as_of, "--as-of"))
+        spec = resolve_mapping(inbox, mapping)
+        drop = resolve_drop(inbox, _parse_date(as_of, "--as-of"), spec)
         run_id = new_run_id(drop.as_of)
         con = connect(warehouse)
         try:
@@ -196,7 +248,7 @@ def ingest(
             con.close()
     except PipelineError as exc:
         _fail(exc)
-    table = Table(title=f"{drop.folder} as of {drop.as_of} -> {warehouse}")
+    table = Table(title=Text(f"{drop.folder} as of {drop.as_of} -> {warehouse}"))
     for col in ("source", "format", "read", "accepted", "quarantined", "ignored columns"):
         table.add_column(
             col, justify="right" if col in ("read", "accepted", "quarantined") else "left"
@@ -208,7 +260,7 @@ def ingest(
             f"{load.rows_read:,}",
             f"{load.rows_accepted:,}",
             f"{load.rows_quarantined:,}",
-            ", ".join(load.ignored_columns),
+            Text(", ".join(load.ignored_columns)),  # header names are data, not markup
         )
     Console().print(table)
 
@@ -226,6 +278,7 @@ def run(
             "Replaced atomically only when the run passes.",
         ),
     ] = Path("out/published"),
+    mapping: MappingOpt = None,
 ) -> None:
     """Run the whole nightly pipeline on a drop and publish it when every check passes."""
     from pipelines.run import run as run_pipeline
@@ -237,14 +290,24 @@ def run(
             warehouse=warehouse,
             as_of=_parse_date(as_of, "--as-of"),
             reporter=RichReporter(),
+            mapping=mapping,
         )
     except PipelineError as exc:
         _fail(exc)
     for warning in ctx.warnings:
         RichReporter().warn(warning)
-    console.print(f"[green]published[/green] {out}/ (run {ctx.run_id})")
+    console.print(Text.assemble(("published", "green"), f" {out}/ (run {ctx.run_id})"))
     for name, rel in ctx.outputs.items():
         console.print(f"  {name}: {out / rel}", highlight=False)
+
+
+def _register_subcommands() -> None:
+    from pipelines.mapping.cli import app as mapping_app
+
+    app.add_typer(mapping_app, name="mapping")
+
+
+_register_subcommands()
 
 
 def main() -> None:

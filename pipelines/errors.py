@@ -16,3 +16,15 @@ class InputFileError(PipelineError):
         self.reason = reason
         where = f"{file}" + (f", column {column!r}" if column else "")
         super().__init__(f"{where}: {reason}")
+
+
+class MappingError(PipelineError):
+    """A mapping file is wrong: the message names the mapping file, its line and the column."""
+
+    def __init__(self, mapping: str, line: int | None, reason: str, column: str | None = None):
+        self.mapping = mapping
+        self.line = line
+        self.column = column
+        self.reason = reason
+        where = f"{mapping}, line {line}" if line else mapping
+        super().__init__(f"{where}: {reason}")

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipelines.contract import FILE_EXTENSIONS, SOURCES_BY_NAME
 from pipelines.errors import PipelineError
+from pipelines.mapping.drop_files import missing_employees, sort_drop
+from pipelines.mapping.spec import CANONICAL, Mapping
 
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -22,6 +23,9 @@ class Drop:
     files: dict[str, Path]
     #: Files in the folder that are not a contract source (listed, not read).
     unknown_files: tuple[str, ...]
+    #: The mapping the drop is read with (None: the canonical contract). With a
+    #: mapping, ``files`` holds the first file feeding each source.
+    mapping: Mapping | None = None
 
 
 def _folder_date(folder: Path) -> date | None:
@@ -33,37 +37,27 @@ def _folder_date(folder: Path) -> date | None:
         return None
 
 
-def _source_files(folder: Path) -> tuple[dict[str, Path], tuple[str, ...]]:
-    files: dict[str, Path] = {}
-    unknown: list[str] = []
-    for path in sorted(folder.iterdir()):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        stem, ext = path.stem.lower(), path.suffix.lower()
-        if ext not in FILE_EXTENSIONS or stem not in SOURCES_BY_NAME:
-            unknown.append(path.name)
-            continue
-        if stem in files:
-            raise PipelineError(
-                f"{folder}: two files for source {stem!r} ({files[stem].name}, {path.name}); "
-                "a drop holds one file per source"
-            )
-        files[stem] = path
-    return files, tuple(unknown)
+def _source_files(
+    folder: Path, mapping: Mapping | None = None
+) -> tuple[dict[str, Path], tuple[str, ...]]:
+    found = sort_drop(folder, mapping or CANONICAL)
+    sources = found.source_files(mapping or CANONICAL)
+    return {name: paths[0] for name, paths in sources.items()}, tuple(found.unknown)
 
 
-def resolve_drop(inbox: Path, as_of: date | None = None) -> Drop:
+def resolve_drop(inbox: Path, as_of: date | None = None, mapping: Mapping | None = None) -> Drop:
     """Resolve ``--inbox`` to one drop.
 
     ``inbox`` is either a drop (a folder holding source files) or a nightly
     inbox (a folder of drops named ``YYYY-MM-DD``); for an inbox the newest drop
     dated on or before ``as_of`` (the newest of all without ``as_of``) is used.
     The as-of date is ``as_of`` when given, else the drop's folder name.
+    ``mapping`` says which files are exports (see ``pipelines/mapping/``).
     """
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise PipelineError(f"{inbox}: no such folder (expected a drop or a dated inbox)")
-    files, unknown = _source_files(inbox)
+    files, unknown = _source_files(inbox, mapping)
     folder = inbox
     if not files:
         drops = sorted(
@@ -78,7 +72,7 @@ def resolve_drop(inbox: Path, as_of: date | None = None) -> Drop:
                 + (f" dated on or before {as_of}" if as_of else "")
             )
         folder = drops[-1]
-        files, unknown = _source_files(folder)
+        files, unknown = _source_files(folder, mapping)
     run_date = as_of or _folder_date(folder)
     if run_date is None:
         raise PipelineError(
@@ -86,7 +80,5 @@ def resolve_drop(inbox: Path, as_of: date | None = None) -> Drop:
             "or pass --as-of YYYY-MM-DD"
         )
     if "employees" not in files:
-        raise PipelineError(
-            f"{folder}: employees.csv (or .xlsx/.parquet) is missing; it is required in every drop"
-        )
-    return Drop(folder=folder, as_of=run_date, files=files, unknown_files=unknown)
+        raise PipelineError(missing_employees(folder, mapping or CANONICAL))
+    return Drop(folder=folder, as_of=run_date, files=files, unknown_files=unknown, mapping=mapping)

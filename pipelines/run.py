@@ -8,6 +8,7 @@ records why in its folder's manifest, and the previous publication stays.
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 import uuid
@@ -62,12 +63,14 @@ class LoggingReporter:
     def __init__(self, inner: Reporter, log_path: Path) -> None:
         self.inner = inner
         self.log = log_path.open("a", encoding="utf-8")
+        self._lock = threading.Lock()  # dbt reports from its worker threads
 
     def record(self, kind: str, message: str) -> None:
         """Append one timestamped line to the log only."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        self.log.write(f"{now} {kind:<5} {message}\n")
-        self.log.flush()
+        with self._lock:
+            self.log.write(f"{now} {kind:<5} {message}\n")
+            self.log.flush()
 
     def stage(self, name: str) -> None:
         self.record("STAGE", name)
@@ -173,6 +176,7 @@ def build_manifest(ctx: RunContext, status: str, error: str | None = None) -> di
         "code": manifest_mod.code_version(),
         "dependencies": manifest_mod.dependency_versions(),
         "drop": str(ctx.drop.folder),
+        "mapping": ctx.drop.mapping.manifest_record() if ctx.drop.mapping else None,
         "warehouse": str(ctx.warehouse),
         "sources": [load.manifest_record() for load in ctx.loads],
         "sources_not_exported": sorted(set(LOAD_ORDER) - exported),
@@ -191,16 +195,21 @@ def run(
     as_of: date | None = None,
     reporter: Reporter | None = None,
     stages: list[tuple[str, Stage]] | None = None,
+    mapping: Path | None = None,
 ) -> RunContext:
     """Run every stage on the drop in ``inbox``; publish into ``out`` on success.
 
+    ``mapping`` is the mapping file to read the drop with (default: the
+    inbox's ``mentorship.yaml``, else the canonical contract).
     Raises :class:`PipelineError` (after recording the failure in the run
     folder) when the run did not publish.
     """
+    from pipelines.mapping.config import resolve_mapping
+
     reporter = reporter or PlainReporter()
     out = Path(out)
     warehouse = Path(warehouse) if warehouse else out.parent / "warehouse.duckdb"
-    drop = resolve_drop(Path(inbox), as_of)
+    drop = resolve_drop(Path(inbox), as_of, resolve_mapping(Path(inbox), mapping))
     with run_lock(out):
         run_id = new_run_id(drop.as_of)
         run_dir = new_run_dir(out, run_id)

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from reports import charts, palette, queries, workforce
 from reports.dictionary import FOUR_FIFTHS, SPECS, spec
+from reports.exports import no_mentoring_note
 from reports.formatting import format_count, format_decimal, format_share, format_value
 from reports.page import (
     Column,
@@ -102,9 +103,8 @@ def render(data: ImpactData, run: RunInfo) -> str:
         report_id="program_impact",
     )
     k = data.kpis
-    missing = workforce.mentoring_missing(data.not_exported)
-    if "matches" in data.not_exported:
-        page.add(_no_mentoring_export(missing, data.not_exported))
+    if note := no_mentoring_note(run):
+        page.add(note)
     page.section("Headlines", _headlines(k), anchor="headlines")
     page.section("The two-way street", *_two_way_street(page, k), anchor="two-way-street")
     page.section(
@@ -133,26 +133,6 @@ def render(data: ImpactData, run: RunInfo) -> str:
 
 
 # ------------------------------------------------------------------------ sections
-
-
-def _no_mentoring_export(missing: list[str], not_exported: list[str]) -> str:
-    """The banner of an HR-only run: which sections are empty, and why."""
-    succession = (
-        " Succession is empty too: succession_plans was not exported."
-        if "succession_plans" in not_exported
-        else ""
-    )
-    return paragraph(
-        "No mentoring export was given: "
-        + ", ".join(missing)
-        + " "
-        + ("was" if len(missing) == 1 else "were")
-        + " not exported. This run is a workforce baseline, so the mentoring sections below "
-        "(the two-way street, retention over time, learning, participation, trends) have no "
-        "value yet and say so. The workforce report (workforce.html) shows what this export "
-        "tells: headcount, turnover, engagement and representation." + succession,
-        "banner mentoring-missing",
-    )
 
 
 def _headlines(k: KpiTable) -> str:

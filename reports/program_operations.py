@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from reports import charts, palette, queries
+from reports.exports import no_mentoring_note
 from reports.formatting import format_count, format_share
 from reports.page import (
     Column,
@@ -76,6 +77,8 @@ def render(data: OperationsData, run: RunInfo) -> str:
         run=run,
         report_id="program_operations",
     )
+    if note := no_mentoring_note(run):
+        page.add(note)
     page.section("Matches today", _headlines(data), anchor="headlines")
     page.section("Matches at risk", *_at_risk(data), anchor="at-risk")
     page.section("Participation funnel", *_funnel(page, data), anchor="funnel")

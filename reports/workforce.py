@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from reports import charts, palette, queries
 from reports.dictionary import spec
+from reports.exports import MENTORING_SOURCES
 from reports.page import (
     Column,
     Page,
@@ -52,8 +53,6 @@ TREND_KPIS = [
     "engagement_score_avg",
     "engagement_favorable_share",
 ]
-#: Sources that make a mentoring export: without matches, no program KPI exists.
-MENTORING_SOURCES = ("programs", "enrollments", "matches", "sessions", "feedback")
 
 
 @dataclass(frozen=True)

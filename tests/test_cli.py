@@ -82,3 +82,34 @@ def test_counted_steps_drive_a_progress_bar_and_failures_still_print(monkeypatch
     assert "unique_kpi_summary_kpi" not in text
     assert "3 of 3 ERROR creating sql table model main.kpi_history" in text
     assert "dbt build: FAILED" in text
+
+
+def test_the_progress_reporter_takes_lines_from_many_threads_at_once(monkeypatch):
+    """dbt reports from its worker threads: a line closing the bar while another thread
+    updated it failed dbt nodes with "'NoneType' object has no attribute 'update'"."""
+    import threading
+    from io import StringIO
+
+    from rich.console import Console
+
+    import pipelines.cli as cli
+
+    monkeypatch.setattr(cli, "console", Console(file=StringIO(), width=200))
+    reporter = cli.RichReporter()
+    reporter.stage("transform")
+    errors: list[BaseException] = []
+
+    def report(worker: int) -> None:
+        try:
+            for i in range(300):
+                reporter.step(f"{i} of 300 START sql table model main.m{worker}_{i}")
+                reporter.step(f"worker {worker} line {i}")
+        except BaseException as exc:  # noqa: BLE001 (the test collects any failure)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=report, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

@@ -1,24 +1,36 @@
-"""Load a drop into the raw schema: land, check, split accepted from quarantined.
+"""Load a drop into the raw schema: plan, land, check, split accepted from quarantined.
 
-Sources load in contract order (employees first), so a reference always
-checks against the accepted rows of its target, and a row pointing at a
-quarantined row is quarantined in turn.
+The drop is planned first (``pipelines/mapping/plan.py``: the canonical
+contract, or a mapping), which reads only headers and the first lines, so a
+wrong mapping or a missing required column fails before the raw schema is
+touched. Sources then load in contract order (employees first), so a
+reference always checks against the accepted rows of its target, and a row
+pointing at a quarantined row is quarantined in turn. Each input file is
+landed once, however many sources it feeds, and dropped when the last of them
+is loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipelines.contract import LOAD_ORDER, SOURCES_BY_NAME, Source
+from pipelines.contract import LOAD_ORDER, Source
 from pipelines.errors import PipelineError
 from pipelines.inbox import Drop
-from pipelines.ingest.quarantine import checked_table_sql, duplicate_update, reference_updates
-from pipelines.ingest.readers import LandedFile, land_file
+from pipelines.ingest.files import open_regular
+from pipelines.ingest.quarantine import checked_table_sql, duplicate_updates, reference_updates
+from pipelines.ingest.readers import LandedInput, land_input
+from pipelines.mapping.compile import landing_view_sql, lookup_table_sql
+from pipelines.mapping.plan import DropPlan, FeedPlan, InputFile, plan_drop
+from pipelines.mapping.spec import CANONICAL
+from pipelines.mapping.sql import session_macros
 from pipelines.warehouse import reset_raw_schema
 
 
@@ -36,6 +48,8 @@ class SourceLoad:
     ignored_columns: list[str]
     dropped_personal_columns: list[str]
     warnings: list[dict[str, object]] = field(default_factory=list)
+    #: Records of the file a mapping's ``where:`` says are not rows of this source.
+    rows_excluded_by_mapping: int = 0
 
     def manifest_record(self) -> dict[str, object]:
         return asdict(self)
@@ -44,46 +58,135 @@ class SourceLoad:
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         while chunk := fh.read(1 << 24):
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def _quarantine_malformed(
-    con: duckdb.DuckDBPyConnection, landed: LandedFile, source: str, file: str, run_id: str
-) -> None:
-    if not landed.malformed:
-        return
-    import json
-
-    con.executemany(
-        "insert into raw.quarantine values (?, ?, ?, ?, null, ?, ?)",
-        [
-            (run_id, source, file, m.line_number, m.reason, json.dumps(m.original_values))
-            for m in landed.malformed
-        ],
-    )
-
-
-def load_source(
+def load_drop(
     con: duckdb.DuckDBPyConnection,
-    source: Source,
-    path: Path,
     drop: Drop,
     run_id: str,
+    on_source: Callable[[str], None] | None = None,
+) -> list[SourceLoad]:
+    """Replace the raw schema with the drop's sources; return one record per (source, file)."""
+    plan = plan_drop(drop.folder, drop.mapping or CANONICAL, drop.as_of)
+    return load_plan(con, plan, run_id, on_source)
+
+
+def load_plan(
+    con: duckdb.DuckDBPyConnection,
+    plan: DropPlan,
+    run_id: str,
+    on_source: Callable[[str], None] | None = None,
+) -> list[SourceLoad]:
+    """Load a checked plan (see :func:`load_drop`)."""
+    reset_raw_schema(con)
+    session_macros(con, plan.as_of.isoformat())
+    loads: list[SourceLoad] = []
+    with tempfile.TemporaryDirectory(prefix="mentorship-ingest-") as work:
+        inputs = _Inputs(con, Path(work))
+        try:
+            last_use = plan.last_use()
+            for name in LOAD_ORDER:
+                feeds = plan.feeds.get(name)
+                if not feeds:
+                    continue
+                if on_source:
+                    on_source(name)
+                source_loads = [
+                    _load_feed(con, feed, inputs, position, plan, run_id)
+                    for position, feed in enumerate(feeds)
+                ]
+                for load in source_loads:
+                    load.warnings = _warnings(con, feeds[0].source, load.file)
+                    _record_file_load(con, load, plan, run_id)
+                loads.extend(source_loads)
+                inputs.release([key for key, last in last_use.items() if last == name])
+        finally:
+            inputs.release_all()
+    return loads
+
+
+class _Inputs:
+    """Landed input files and lookup tables, landed on first use, dropped after last."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, work: Path) -> None:
+        self.con = con
+        self.work = work
+        self.landed: dict[str, LandedInput] = {}
+        self.sha: dict[str, str] = {}
+        self.lookups: set[str] = set()
+
+    def get(self, item: InputFile) -> LandedInput:
+        if item.key not in self.landed:
+            self.sha[item.key] = file_sha256(item.path)
+            self.landed[item.key] = land_input(
+                self.con, item.path, item.options, item.header, list(item.wanted.values()),
+                item.key, self.work,
+            )  # fmt: skip
+        return self.landed[item.key]
+
+    def lookups_of(self, feed: FeedPlan) -> None:
+        for use in feed.lookups:
+            lookup = use.lookup
+            if lookup.table in self.lookups:
+                continue
+            landed = self.get(lookup.input)
+            self.con.execute(lookup_table_sql(lookup, landed.relation, landed.problems))
+            self.lookups.add(lookup.table)
+
+    def release(self, keys: list[str]) -> None:
+        for key in keys:
+            landed = self.landed.pop(key, None)
+            if landed is None:
+                continue
+            for kind, name in landed.temp_objects:
+                self.con.execute(f"drop {kind} if exists {name}")
+
+    def release_all(self) -> None:
+        self.release(list(self.landed))
+        for table in self.lookups:
+            self.con.execute(f"drop table if exists {table}")
+        self.lookups.clear()
+
+
+def _quarantine_malformed(
+    con: duckdb.DuckDBPyConnection, landed: LandedInput, source: str, file: str, run_id: str
+) -> None:
+    if landed.malformed:
+        con.executemany(
+            "insert into raw.quarantine values (?, ?, ?, ?, null, ?, ?)",
+            [
+                (run_id, source, file, m.line_number, m.reason, json.dumps(m.audit_values()))
+                for m in landed.malformed
+            ],
+        )
+
+
+def _load_feed(
+    con: duckdb.DuckDBPyConnection,
+    feed: FeedPlan,
+    inputs: _Inputs,
+    position: int,
+    plan: DropPlan,
+    run_id: str,
 ) -> SourceLoad:
-    """Load one file; return its manifest record. Raises on unreadable files."""
+    """Load one (source, file) pair; return its manifest record."""
+    source = feed.source
+    landed = inputs.get(feed.input)
+    inputs.lookups_of(feed)
     landing, checked = f"landing_{source.name}", f"checked_{source.name}"
-    sha = file_sha256(path)
-    landed = land_file(con, path, source, landing)
-    file = str(path)
+    file = str(feed.input.path)
+    con.execute(landing_view_sql(feed, landed.relation, landed.problems, landing))
+    rows = _count(con, f"select count(*) from {landing}")
     _quarantine_malformed(con, landed, source.name, file, run_id)
     con.execute(checked_table_sql(source, landing, checked))
     for statement in reference_updates(source, checked, run_id):
         con.execute(statement)
-    if dup := duplicate_update(source, checked):
-        con.execute(dup)
+    for statement in duplicate_updates(source, checked, earlier_files=position > 0):
+        con.execute(statement)
 
     stored = [c.name for c in source.stored_columns]
     typed = ", ".join(f"t_{c}" for c in stored)
@@ -93,7 +196,7 @@ def load_source(
         select {typed}, ?, _line_number, ?, ?::date, ?
         from {checked} where _failure is null
         """,
-        [file, sha, drop.as_of.isoformat(), run_id],
+        [file, inputs.sha[feed.input.key], plan.as_of.isoformat(), run_id],
     )
     originals = ", ".join(f"{c} := {c}" for c in stored)
     con.execute(
@@ -105,32 +208,53 @@ def load_source(
         """,
         [run_id, source.name, file],
     )
-    accepted = _count(con, f"select count(*) from raw.{source.name}")
+    accepted = _count(con, f"select count(*) from raw.{source.name} where _source_file = ?", [file])
     quarantined = _count(
         con,
-        "select count(*) from raw.quarantine where run_id = ? and source = ?",
-        [run_id, source.name],
+        "select count(*) from raw.quarantine where run_id = ? and source = ? and source_file = ?",
+        [run_id, source.name, file],
     )
-    if landed.rows_read != accepted + quarantined:
+    rows_read = rows + len(landed.malformed)
+    if rows_read != accepted + quarantined:
         # Never lose a row silently: this is a bug in the loader, not the data.
         raise PipelineError(
-            f"{file}: row conservation broken: read {landed.rows_read}, "
+            f"{file}: row conservation broken for {source.name}: read {rows_read}, "
             f"accepted {accepted}, quarantined {quarantined}"
         )
-    warnings = _warnings(con, source)
-    con.execute(f"drop table {landing}")
+    con.execute(f"drop view {landing}")
     con.execute(f"drop table {checked}")
     return SourceLoad(
         source=source.name,
         file=file,
-        sha256=sha,
+        sha256=inputs.sha[feed.input.key],
         file_format=landed.file_format,
-        rows_read=landed.rows_read,
+        rows_read=rows_read,
         rows_accepted=accepted,
         rows_quarantined=quarantined,
-        ignored_columns=list(landed.ignored_columns),
-        dropped_personal_columns=list(landed.dropped_personal_columns),
-        warnings=warnings,
+        ignored_columns=list(feed.ignored),
+        dropped_personal_columns=list(feed.personal),
+        rows_excluded_by_mapping=landed.rows - rows,
+    )
+
+
+def _record_file_load(
+    con: duckdb.DuckDBPyConnection, load: SourceLoad, plan: DropPlan, run_id: str
+) -> None:
+    con.execute(
+        "insert into raw.file_loads values (?, ?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            load.source,
+            load.file,
+            load.file_format,
+            load.sha256,
+            plan.as_of.isoformat(),
+            load.rows_read,
+            load.rows_accepted,
+            load.rows_quarantined,
+            load.ignored_columns,
+            load.dropped_personal_columns,
+        ],
     )
 
 
@@ -140,7 +264,7 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None
     return int(row[0])
 
 
-def _warnings(con: duckdb.DuckDBPyConnection, source: Source) -> list[dict[str, object]]:
+def _warnings(con: duckdb.DuckDBPyConnection, source: Source, file: str) -> list[dict[str, object]]:
     """References the contract keeps with a warning (a manager outside the export)."""
     out: list[dict[str, object]] = []
     for ref in source.references:
@@ -149,8 +273,9 @@ def _warnings(con: duckdb.DuckDBPyConnection, source: Source) -> list[dict[str, 
         n = _count(
             con,
             f"""select count(*) from raw.{source.name}
-                where {ref.column} is not null
+                where _source_file = ? and {ref.column} is not null
                   and {ref.column} not in (select {ref.target_column} from raw.{ref.source})""",
+            [file],
         )
         if n:
             out.append(
@@ -161,39 +286,3 @@ def _warnings(con: duckdb.DuckDBPyConnection, source: Source) -> list[dict[str, 
                 }
             )
     return out
-
-
-def load_drop(
-    con: duckdb.DuckDBPyConnection,
-    drop: Drop,
-    run_id: str,
-    on_source: Callable[[str], None] | None = None,
-) -> list[SourceLoad]:
-    """Replace the raw schema with the drop's sources; return one record per file."""
-    reset_raw_schema(con)
-    loads: list[SourceLoad] = []
-    for name in LOAD_ORDER:
-        path = drop.files.get(name)
-        if path is None:
-            continue
-        if on_source:
-            on_source(name)
-        load = load_source(con, SOURCES_BY_NAME[name], path, drop, run_id)
-        con.execute(
-            "insert into raw.file_loads values (?, ?, ?, ?, ?, ?::date, ?, ?, ?, ?, ?)",
-            [
-                run_id,
-                load.source,
-                load.file,
-                load.file_format,
-                load.sha256,
-                drop.as_of.isoformat(),
-                load.rows_read,
-                load.rows_accepted,
-                load.rows_quarantined,
-                load.ignored_columns,
-                load.dropped_personal_columns,
-            ],
-        )
-        loads.append(load)
-    return loads

@@ -123,10 +123,16 @@ def _replace_word(sql: str, word: str, replacement: str) -> str:
 
 
 def checked_table_sql(source: Source, landing: str, checked: str) -> str:
-    """Type every column and record the first per-row failure."""
+    """Type every column and record the first per-row failure.
+
+    The landing's ``_input_failure`` (what a mapping found wrong in the input
+    row: an unparsable date in an input column, an unresolved person) comes
+    before every contract rule.
+    """
     typed = [f"{typed_expression(c)} as t_{c.name}" for c in source.stored_columns]
     inner = f"select *, {', '.join(typed)} from {landing}"
-    checks = [chk for c in source.stored_columns for chk in _value_checks(c)]
+    checks = [("_input_failure is not null", "_input_failure")]
+    checks += [chk for c in source.stored_columns for chk in _value_checks(c)]
     checks += _rule_checks(source)
     whens = " ".join(f"when {cond} then {result}" for cond, result in checks)
     failure = f"case {whens} end" if checks else "null"
@@ -186,12 +192,35 @@ def reference_updates(source: Source, checked: str, run_id: str) -> list[str]:
     return statements
 
 
-def duplicate_update(source: Source, checked: str) -> str | None:
-    """Quarantine every later row of a repeated key among otherwise valid rows."""
+def duplicate_updates(source: Source, checked: str, earlier_files: bool = False) -> list[str]:
+    """Quarantine every later row of a repeated key among otherwise valid rows.
+
+    With ``earlier_files`` (a source fed by several files, this one not the
+    first), a key already accepted from an earlier file is a repeat too: file
+    order, then line order, is the order of "first".
+    """
     if not source.key:
-        return None
-    keys = ", ".join(f"t_{k}" for k in source.key)
+        return []
+    statements = []
     label = ", ".join(source.key)
+    if earlier_files:
+        same = " and ".join(f"r.{k} is not distinct from c.t_{k}" for k in source.key)
+        statements.append(
+            f"""
+            update {checked} as c set _failure = struct_pack(
+                col := {_quote(source.key[0])},
+                reason := 'duplicate key ({label}); first row in ' || r._source_file
+                          || ' line ' || r._line_number || ' kept')
+            from raw.{source.name} as r
+            where c._failure is null and {same}
+            """
+        )
+    statements.append(_duplicates_within(source, checked, label))
+    return statements
+
+
+def _duplicates_within(source: Source, checked: str, label: str) -> str:
+    keys = ", ".join(f"t_{k}" for k in source.key)
     return f"""
         update {checked} as c set _failure = struct_pack(
             col := {_quote(source.key[0])},
