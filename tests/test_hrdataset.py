@@ -133,6 +133,35 @@ def test_no_name_reaches_the_warehouse(hr_only):
     assert not leaked, leaked[:5]
 
 
+def test_an_hr_only_run_publishes_the_workforce_kpis(hr_only):
+    kpis = json.loads((hr_only / "published" / "kpis.json").read_text())["kpis"]
+    overall = {k["kpi"]: k for k in kpis if k["group"] is None}
+    # nobody is hired after the export date; the employed have no termination date
+    employed = [r for r in _rows() if not r["DateofTermination"].strip()]
+    assert overall["headcount"]["value"] == overall["headcount"]["n"] == len(employed)
+    for kpi in (
+        "hires_12m",
+        "separations_12m",
+        "turnover_rate_12m",
+        "voluntary_turnover_rate_12m",
+        "engagement_score_avg",
+        "engagement_favorable_share",
+    ):
+        assert overall[kpi]["value"] is not None and not overall[kpi]["unavailable"], kpi
+    women = sum(r["Sex"].strip() == "F" for r in employed)
+    (share,) = [
+        k for k in kpis if k["kpi"] == "representation_share" and k["group"] == {"gender": "female"}
+    ]
+    assert share["n"] == women and share["value"] == pytest.approx(women / len(employed))
+    departments = [
+        k for k in kpis if k["kpi"] == "headcount" and k["group"] and "department" in k["group"]
+    ]
+    published = [k for k in departments if not k["suppressed"]]
+    assert published and all(k["n"] >= 5 for k in published)
+    page = (hr_only / "published" / "workforce.html").read_text()
+    assert "Turnover by department" in page
+
+
 def test_the_reports_say_plainly_that_no_mentoring_export_was_given(hr_only):
     for report in ("program_impact", "program_operations"):
         page = (hr_only / "published" / f"{report}.html").read_text()
