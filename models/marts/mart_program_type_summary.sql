@@ -35,10 +35,10 @@ feedback_sides as (
     select
         matches.program_type,
         count(case when feedback.respondent_role = 'mentor' then 1 end) as n_mentor_feedback,
-        avg(case when feedback.respondent_role = 'mentor' then {{ to_double('feedback.learning') }} end)
+        {{ exact_avg("case when feedback.respondent_role = 'mentor' then feedback.learning end") }}
             as mentor_learning_avg,
         count(case when feedback.respondent_role = 'mentee' then 1 end) as n_mentee_feedback,
-        avg(case when feedback.respondent_role = 'mentee' then {{ to_double('feedback.learning') }} end)
+        {{ exact_avg("case when feedback.respondent_role = 'mentee' then feedback.learning end") }}
             as mentee_learning_avg
 
     from feedback

@@ -12,7 +12,7 @@ final as (
     select
         employee_id,
         survey_date,
-        avg(engagement_score) as engagement_score,
+        {{ exact_avg('engagement_score') }} as engagement_score,
         count(*) as n_surveys
 
     from surveys
