@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
+from rich.text import Text
 
-from pipelines.errors import PipelineError
+from pipelines.errors import ExitCode, InputError, PipelineError
+from pipelines.progress import LineReporter, RichReporter
 
 app = typer.Typer(
     help=(
@@ -32,6 +25,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
+
+#: The exit codes of ``mentorship run`` (also in the README; a test keeps them equal).
+EXIT_CODES_HELP = (
+    "Exit codes: "
+    f"{ExitCode.PUBLISHED.value} = published, or nothing new to run; "
+    f"{ExitCode.CHECKS_FAILED.value} = a drop failed a critical check or dbt could not build "
+    "it (nothing published); "
+    f"{ExitCode.BAD_INPUT.value} = bad input: a file, column, folder, date or option "
+    "(the message names it); "
+    f"{ExitCode.IN_PROGRESS.value} = another run holds the warehouse or the output folder, "
+    "or a process has the warehouse open for writing (try again later); "
+    f"{ExitCode.INTERNAL_ERROR.value} = internal error (traceback in the run folder's error.log)."
+)
 
 InboxOpt = Annotated[
     Path,
@@ -57,6 +63,14 @@ WarehouseOpt = Annotated[
         "Kept across runs for the audit history.",
     ),
 ]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="A TOML file giving inbox, warehouse, out and keep_runs (see deploy/); "
+        "options on the command line win.",
+    ),
+]
 
 
 def _parse_date(value: str | None, option: str) -> date | None:
@@ -65,64 +79,23 @@ def _parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise PipelineError(f"{option}: {value!r} is not a date YYYY-MM-DD") from None
+        raise InputError(f"{option}: {value!r} is not a date YYYY-MM-DD") from None
 
 
-class RichReporter:
-    """Stages as rules, steps as lines, warnings in yellow.
-
-    Steps that say "N of M ..." (sources loaded, dbt's ~300 per-node lines)
-    drive a progress bar instead of printing; failures are still printed.
-    """
-
-    _COUNTED = re.compile(r"^(\d+) of (\d+) (\S+)")
-
-    def __init__(self) -> None:
-        self._progress: Progress | None = None
-        self._task: TaskID | None = None
-        self._stage = ""
-
-    def _close_bar(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress, self._task = None, None
-
-    def stage(self, name: str) -> None:
-        self._close_bar()
-        self._stage = name
-        console.rule(f"[bold]{name}")
-
-    def step(self, message: str) -> None:
-        counted = self._COUNTED.match(message)
-        if counted is None:
-            self._close_bar()
-            console.print(f"  {message}", highlight=False, markup=False)
-            return
-        done, total, status = int(counted[1]), int(counted[2]), counted[3]
-        if self._progress is None:
-            self._progress = Progress(
-                TextColumn(f"  {self._stage}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(self._stage, total=total)
-        assert self._task is not None
-        self._progress.update(self._task, completed=done, total=total)
-        if status.upper() in ("ERROR", "FAIL", "WARN", "SKIP"):
-            self._progress.console.print(f"  {message}", highlight=False, markup=False)
-
-    def warn(self, message: str) -> None:
-        self._close_bar()
-        console.print(f"  [yellow]warning:[/yellow] {message}", highlight=False)
+def _reporter() -> RichReporter | LineReporter:
+    """The rich display on a terminal, plain timestamped lines otherwise (cron, a file)."""
+    return RichReporter(console) if console.is_terminal else LineReporter()
 
 
-def _fail(exc: Exception) -> None:
-    console.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
-    raise typer.Exit(1)
+def _say(style: str, label: str, message: str) -> None:
+    """One line: a coloured label, then the message as plain text (never markup)."""
+    console.print(Text.assemble((label, style), " ", message), highlight=False, soft_wrap=True)
+
+
+def _fail(exc: Exception) -> NoReturn:
+    code = exc.exit_code if isinstance(exc, PipelineError) else ExitCode.INTERNAL_ERROR
+    _say("red", "error:", str(exc) if isinstance(exc, PipelineError) else repr(exc))
+    raise typer.Exit(int(code))
 
 
 @app.command()
@@ -165,8 +138,10 @@ def demo(
     except PipelineError as exc:
         _fail(exc)
     console.print(
-        f"demo drop written to [bold]{drop}[/bold] (ground truth: {out}/ground_truth.json)"
-    )
+        Text.assemble("demo drop written to ", (str(drop), "bold"),
+                      f" (ground truth: {out}/ground_truth.json)"),
+        soft_wrap=True,
+    )  # fmt: skip
 
 
 @app.command()
@@ -177,74 +152,174 @@ def ingest(
         "out/warehouse.duckdb"
     ),
 ) -> None:
-    """Load a drop into the warehouse's raw schema, quarantining bad rows; print the counts."""
+    """Load a drop into the warehouse's raw schema, quarantining bad rows; print the counts.
+
+    A tool for looking at one drop: it writes the raw schema of --warehouse in
+    place (under the warehouse's lock), unlike ``run``, which builds a new file.
+    """
+    import duckdb
+
     from pipelines.inbox import resolve_drop
     from pipelines.ingest.loader import load_drop
+    from pipelines.locks import held
+    from pipelines.permissions import owner_only
     from pipelines.run import new_run_id
     from pipelines.warehouse import connect
+    from pipelines.warehouse_build import warehouse_open_error
 
     try:
         drop = resolve_drop(inbox, _parse_date(as_of, "--as-of"))
         run_id = new_run_id(drop.as_of)
-        con = connect(warehouse)
-        try:
-            with console.status("loading") as status:
-                loads = load_drop(
-                    con, drop, run_id, on_source=lambda s: status.update(f"loading {s}")
-                )
-        finally:
-            con.close()
+        with owner_only(), held(warehouse, "warehouse", run_id):
+            try:
+                con = connect(warehouse)
+            except duckdb.Error as exc:
+                raise warehouse_open_error(warehouse, exc) from None
+            try:
+                with console.status("loading") as status:
+                    loads = load_drop(
+                        con, drop, run_id, on_source=lambda s: status.update(f"loading {s}")
+                    )
+            finally:
+                con.close()
     except PipelineError as exc:
         _fail(exc)
-    table = Table(title=f"{drop.folder} as of {drop.as_of} -> {warehouse}")
+    table = Table(title=Text(f"{drop.folder} as of {drop.as_of} -> {warehouse}"))
     for col in ("source", "format", "read", "accepted", "quarantined", "ignored columns"):
         table.add_column(
             col, justify="right" if col in ("read", "accepted", "quarantined") else "left"
         )
     for load in loads:
         table.add_row(
-            load.source,
+            Text(load.source),
             load.file_format,
             f"{load.rows_read:,}",
             f"{load.rows_accepted:,}",
             f"{load.rows_quarantined:,}",
-            ", ".join(load.ignored_columns),
+            Text(", ".join(load.ignored_columns)),
         )
     Console().print(table)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def run(
-    inbox: InboxOpt,
-    as_of: AsOfOpt = None,
+    inbox: Annotated[
+        Path | None,
+        typer.Option(
+            "--inbox",
+            help="A nightly inbox of drops named YYYY-MM-DD (every drop not yet published runs, "
+            "oldest first), or one drop folder.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="For an inbox: run the drops dated up to YYYY-MM-DD (default: today; a drop "
+            "dated after today is refused unless --as-of says so). For one drop: its as-of "
+            "date (default: the folder's name).",
+        ),
+    ] = None,
     warehouse: WarehouseOpt = None,
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
-            help="Publication folder: kpis.json, reports, quality results, manifest.json. "
-            "Replaced atomically only when the run passes.",
+            help="Publication: kpis.json, reports, quality results, manifest.json "
+            "(default out/published). Replaced atomically only when a run passes; an existing "
+            "folder that is not a publication is refused.",
         ),
-    ] = Path("out/published"),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run drops that are already published, older than the publication, "
+            "or unchanged since it.",
+        ),
+    ] = False,
+    keep_runs: Annotated[
+        int | None,
+        typer.Option(
+            "--keep-runs",
+            min=1,
+            help="Published run folders kept beside --out (default 30); older ones are "
+            "pruned. The warehouse's audit history is never pruned.",
+        ),
+    ] = None,
+    config: ConfigOpt = None,
 ) -> None:
-    """Run the whole nightly pipeline on a drop and publish it when every check passes."""
-    from pipelines.run import run as run_pipeline
+    """Run every drop of the inbox not yet published, oldest first; publish each that passes.
 
+    A drop whose files have the same SHA-256 as the published drop's is
+    skipped in seconds. With a terminal the progress is a rich display; without
+    one (cron, a file) plain timestamped lines.
+    """
+    from pipelines.nightly import DropOutcome, catch_up, exit_code
+    from pipelines.permissions import owner_only
+    from pipelines.recovery import recover
+    from pipelines.run import DEFAULT_KEEP_RUNS, default_warehouse, run_drop, site_locks
+    from pipelines.run_config import load_run_config
+
+    reporter = _reporter()
+    outcomes: list[DropOutcome] = []
     try:
-        ctx = run_pipeline(
-            inbox,
-            out,
-            warehouse=warehouse,
-            as_of=_parse_date(as_of, "--as-of"),
-            reporter=RichReporter(),
-        )
+        settings = load_run_config(config)
+        inbox = inbox or settings.inbox
+        if inbox is None:
+            raise InputError("--inbox is required (or inbox in --config)")
+        out = out or settings.out or Path("out/published")
+        warehouse = warehouse or settings.warehouse or default_warehouse(out)
+        keep = keep_runs or settings.keep_runs or DEFAULT_KEEP_RUNS
+        day = _parse_date(as_of, "--as-of")
+        with owner_only(), site_locks(out, warehouse) as notices:
+            notices += recover(out, warehouse)
+            for notice in notices:
+                reporter.warn(notice)
+
+            def run_one(drop):  # type: ignore[no-untyped-def]
+                ctx = run_drop(drop, out, warehouse, reporter, keep_runs=keep, notices=notices)
+                notices.clear()  # told once, in the first run's log and manifest
+                return ctx.run_id
+
+            outcomes = catch_up(
+                inbox, out, warehouse, run_one, as_of=day, force=force,
+                on_outcome=lambda o: _report_outcome(o, out),
+            )  # fmt: skip
     except PipelineError as exc:
+        reporter.close()
         _fail(exc)
-    for warning in ctx.warnings:
-        RichReporter().warn(warning)
-    console.print(f"[green]published[/green] {out}/ (run {ctx.run_id})")
-    for name, rel in ctx.outputs.items():
-        console.print(f"  {name}: {out / rel}", highlight=False)
+    except Exception as exc:  # a bug outside any run folder: one line, the code says so
+        reporter.close()
+        _fail(exc)
+    reporter.close()
+    raise typer.Exit(int(exit_code(outcomes)))
+
+
+def _report_outcome(outcome: object, out: Path) -> None:
+    """One line per drop: published, skipped (and why), failed or refused (and why)."""
+    from pipelines.nightly import DropOutcome
+
+    assert isinstance(outcome, DropOutcome)
+    if outcome.outcome == "published":
+        _say("green", "published", f"{out}/ as of {outcome.as_of} (run {outcome.run_id}, "
+             f"{outcome.seconds:.0f} s)")  # fmt: skip
+    elif outcome.outcome == "skipped":
+        _say("cyan", "skipped", f"{outcome.folder}: {outcome.message}")
+    elif outcome.outcome == "failed":
+        _say("red", "error:", f"{outcome.folder}: {outcome.message}")
+    else:
+        _say("red", "error:", outcome.message)
+
+
+def _register_history_commands() -> None:
+    from pipelines import cli_runs
+
+    app.command(name="runs")(cli_runs.runs)
+    app.command(name="show")(cli_runs.show)
+
+
+_register_history_commands()
 
 
 def main() -> None:
@@ -253,7 +328,7 @@ def main() -> None:
         app()
     except PipelineError as exc:
         console.print(f"error: {exc}", markup=False)
-        sys.exit(1)
+        sys.exit(int(exc.exit_code))
 
 
 if __name__ == "__main__":
