@@ -42,7 +42,7 @@ def _run_cli(root: Path, i: int, terminal: bool) -> tuple[int, str]:
     log = root / f"run-{i}.log"
     with log.open("w") as fh:
         done = subprocess.run(
-            [sys.executable, "-m", "tests.cli_with_dbt_project", str(PROJECT), "run",
+            [sys.executable, "-m", "tests.cli_with_stages", str(PROJECT), "run",
              "--inbox", str(root / "inbox"), "--out", str(root / f"out-{i}" / "published")],
             stdout=fh, stderr=subprocess.STDOUT, cwd=REPO, env=env, timeout=300,
         )  # fmt: skip
