@@ -40,7 +40,7 @@ from pipelines.failpoints import failpoint
 from pipelines.inbox import Drop, fingerprint, resolve_drop
 from pipelines.ingest.loader import SourceLoad, load_drop
 from pipelines.locks import held
-from pipelines.permissions import owner_only
+from pipelines.permissions import owner_only, restrict_tree
 from pipelines.publish import check_out_folder, publish, runs_root, start_run_dir
 from pipelines.warehouse import connect
 
@@ -152,9 +152,13 @@ Stage = Callable[[RunContext], None]
 
 
 def new_run_id(as_of: date) -> str:
-    """A sortable, unique run id: UTC start time, as-of date, random suffix."""
+    """A sortable, unique run id: UTC start time (to the millisecond), as-of date, random suffix.
+
+    Sorting run ids sorts runs by start, even several in one second (retention relies on it).
+    """
     now = datetime.now(UTC)
-    return f"{now:%Y%m%dT%H%M%SZ}-{as_of.isoformat()}-{uuid.uuid4().hex[:6]}"
+    millis = now.microsecond // 1000
+    return f"{now:%Y%m%dT%H%M%S}{millis:03d}Z-{as_of.isoformat()}-{uuid.uuid4().hex[:6]}"
 
 
 def default_warehouse(out: Path) -> Path:
@@ -394,6 +398,7 @@ def _commit(ctx: RunContext, build: Any, commit: Callable[[Any], None]) -> None:
     from pipelines.run_audit import store_run
 
     ctx.stage = "publish"
+    restrict_tree(ctx.run_dir)
     _write_manifest(ctx, "publishing")
     con = duckdb.connect(str(build.path))
     try:
@@ -428,6 +433,7 @@ def _record_failure(
     import duckdb
 
     _write_manifest(ctx, status, error=error, exit_code=exit_code)
+    restrict_tree(ctx.run_dir)
     if build is not None and build.path.exists():
         try:
             con = duckdb.connect(str(build.path))
