@@ -268,6 +268,8 @@ def run(
         inbox = inbox or settings.inbox
         if inbox is None:
             raise InputError("--inbox is required (or inbox in --config)")
+        if not inbox.is_dir():  # before any lock or folder is made for a mistyped path
+            raise InputError(f"{inbox}: no such folder (expected a drop or a dated inbox)")
         out = out or settings.out or Path("out/published")
         warehouse = warehouse or settings.warehouse or default_warehouse(out)
         keep = keep_runs or settings.keep_runs or DEFAULT_KEEP_RUNS

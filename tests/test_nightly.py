@@ -143,9 +143,7 @@ def test_exit_codes_are_documented_in_the_help_and_the_readme() -> None:
 def test_a_config_file_gives_the_paths_and_options_win(tmp_path: Path) -> None:
     _drop(tmp_path / "site" / "inbox", "2026-11-24", 2)
     config = tmp_path / "site" / "mentorship.toml"
-    config.write_text(
-        'inbox = "inbox"\nwarehouse = "w.duckdb"\nout = "published"\nkeep_runs = 3\n'
-    )
+    config.write_text('inbox = "inbox"\nwarehouse = "w.duckdb"\nout = "published"\nkeep_runs = 3\n')
     result = CliRunner().invoke(app, ["run", "--config", str(config)])
     assert result.exit_code == 0, result.output
     assert published_manifest(tmp_path / "site" / "published") is not None
