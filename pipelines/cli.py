@@ -138,10 +138,13 @@ def demo(
     except PipelineError as exc:
         _fail(exc)
     console.print(
-        Text.assemble("demo drop written to ", (str(drop), "bold"),
-                      f" (ground truth: {out}/ground_truth.json)"),
+        Text.assemble(
+            "demo drop written to ",
+            (str(drop), "bold"),
+            f" (ground truth: {out}/ground_truth.json)",
+        ),
         soft_wrap=True,
-    )  # fmt: skip
+    )
 
 
 @app.command()
@@ -285,9 +288,14 @@ def run(
                 return ctx.run_id
 
             outcomes = catch_up(
-                inbox, out, warehouse, run_one, as_of=day, force=force,
+                inbox,
+                out,
+                warehouse,
+                run_one,
+                as_of=day,
+                force=force,
                 on_outcome=lambda o: _report_outcome(o, out),
-            )  # fmt: skip
+            )
     except PipelineError as exc:
         reporter.close()
         _fail(exc)
@@ -304,8 +312,11 @@ def _report_outcome(outcome: object, out: Path) -> None:
 
     assert isinstance(outcome, DropOutcome)
     if outcome.outcome == "published":
-        _say("green", "published", f"{out}/ as of {outcome.as_of} (run {outcome.run_id}, "
-             f"{outcome.seconds:.0f} s)")  # fmt: skip
+        _say(
+            "green",
+            "published",
+            f"{out}/ as of {outcome.as_of} (run {outcome.run_id}, {outcome.seconds:.0f} s)",
+        )
     elif outcome.outcome == "skipped":
         _say("cyan", "skipped", f"{outcome.folder}: {outcome.message}")
     elif outcome.outcome == "failed":

@@ -81,7 +81,7 @@ def plan(inbox: Path, as_of: date | None, today: date) -> Plan:
             refused.append(
                 DropOutcome(
                     dated.folder, dated.as_of, "refused", str(dated.problem), ExitCode.BAD_INPUT
-                )  # fmt: skip
+                )
             )
             continue
         try:
@@ -111,11 +111,11 @@ def skip_reason(drop: Drop, out: Path, single: bool) -> str | None:
         return None
     published_as_of = date.fromisoformat(str(manifest["as_of"]))
     run_id = manifest.get("run_id")
+    if drop.as_of <= published_as_of and not single:
+        return ""  # history: an inbox keeps its old drops, nothing to say about each night
     if drop.as_of == published_as_of:
         return f"already published (run {run_id}); --force runs it again"
     if drop.as_of < published_as_of:
-        if not single:
-            return ""  # history: an inbox keeps its old drops, nothing to say about each
         return (
             f"older than the published drop (as of {published_as_of}, run {run_id}); "
             "--force runs it anyway"
@@ -175,7 +175,7 @@ def catch_up(
                     str(exc),
                     exc.exit_code,
                     seconds=time.perf_counter() - started,
-                )  # fmt: skip
+                )
             )
             continue
         record(
@@ -186,7 +186,7 @@ def catch_up(
                 f"published (run {run_id})",
                 run_id=run_id,
                 seconds=time.perf_counter() - started,
-            )  # fmt: skip
+            )
         )
     if not outcomes:
         manifest = published_manifest(out) or {}
@@ -195,8 +195,8 @@ def catch_up(
                 Path(inbox),
                 None,
                 "skipped",
-                f"nothing new: every drop up to the published one (as of "
-                f"{manifest.get('as_of')}, run {manifest.get('run_id')}) is done",
-            )  # fmt: skip
+                f"nothing new: the newest drop is published (as of "
+                f"{manifest.get('as_of')}, run {manifest.get('run_id')})",
+            )
         )
     return outcomes

@@ -28,7 +28,11 @@ import duckdb
 
 
 def built_tables(warehouse: Path) -> dict[str, str]:
-    """Every table dbt built (``main*`` schemas): a hash of its sorted rows, run ids left out."""
+    """Every table dbt built (``main*`` schemas): a hash of its sorted rows.
+
+    Run ids are left out (they differ by design) and file paths are cut to the
+    file name (the same files read from another folder are the same input).
+    """
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         columns: dict[str, list[str]] = {}
@@ -38,8 +42,12 @@ def built_tables(warehouse: Path) -> dict[str, str]:
             "where c.table_schema like 'main%' and t.table_type = 'BASE TABLE' "
             "order by c.table_schema, c.table_name, c.ordinal_position"
         ).fetchall():
-            if column not in ("run_id", "_run_id"):
-                columns.setdefault(f"{schema}.{table}", []).append(f'"{column}"')
+            if column in ("run_id", "_run_id"):
+                continue
+            expr = f'"{column}"'
+            if column.endswith("source_file"):
+                expr = f"regexp_replace({expr}, '^.*/', '')"
+            columns.setdefault(f"{schema}.{table}", []).append(expr)
         hashes = {}
         for name, cols in columns.items():
             rows = con.execute(f"select {', '.join(cols)} from {name}").fetchall()
@@ -77,10 +85,21 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         with log.open("w") as fh:
             code = subprocess.run(
-                [str(mentorship), "run", "--inbox", str(drop), "--out", str(out),
-                 "--warehouse", str(warehouse), "--force"],
-                stdout=fh, stderr=subprocess.STDOUT, env=env,
-            ).returncode  # fmt: skip
+                [
+                    str(mentorship),
+                    "run",
+                    "--inbox",
+                    str(drop),
+                    "--out",
+                    str(out),
+                    "--warehouse",
+                    str(warehouse),
+                    "--force",
+                ],
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                env=env,
+            ).returncode
         seconds = time.perf_counter() - started
         kpis = (out / "kpis.json").read_bytes() if code == 0 else b""
         tables = built_tables(warehouse) if code == 0 else {}
@@ -107,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         "results": results,
     }
     (root / "soak.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"{published}/{len(results)} published, {identical}/{len(results)} identical "
-          f"(kpis.json and every built table); details in {root / 'soak.json'}")  # fmt: skip
+    print(
+        f"{published}/{len(results)} published, {identical}/{len(results)} identical "
+        f"(kpis.json and every built table); details in {root / 'soak.json'}"
+    )
     return 0 if published == identical == len(results) else 1
 
 

@@ -42,10 +42,23 @@ def _run_cli(root: Path, i: int, terminal: bool) -> tuple[int, str]:
     log = root / f"run-{i}.log"
     with log.open("w") as fh:
         done = subprocess.run(
-            [sys.executable, "-m", "tests.cli_with_stages", str(PROJECT), "run",
-             "--inbox", str(root / "inbox"), "--out", str(root / f"out-{i}" / "published")],
-            stdout=fh, stderr=subprocess.STDOUT, cwd=REPO, env=env, timeout=300,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "tests.cli_with_stages",
+                str(PROJECT),
+                "run",
+                "--inbox",
+                str(root / "inbox"),
+                "--out",
+                str(root / f"out-{i}" / "published"),
+            ],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=env,
+            timeout=300,
+        )
     return done.returncode, log.read_text()
 
 
@@ -82,8 +95,13 @@ class ExplodingReporter:
 
 def test_a_failing_progress_display_never_fails_the_build(tmp_path: Path) -> None:
     explode = ExplodingReporter()
-    result = build(PROJECT, tmp_path / "w.duckdb", __import__("datetime").date(2026, 11, 25),
-                   tmp_path / "dbt", explode)  # fmt: skip
+    result = build(
+        PROJECT,
+        tmp_path / "w.duckdb",
+        __import__("datetime").date(2026, 11, 25),
+        tmp_path / "dbt",
+        explode,
+    )
     assert result.success, result.failure_message()
     assert {n.status for n in result.nodes} == {"success"}
     assert explode.calls > 40
@@ -96,8 +114,9 @@ def test_a_failed_build_names_the_first_real_error_not_the_skipped_models(
     from datetime import date
 
     monkeypatch.setenv("MENTORSHIP_TEST_BREAK", "1")
-    result = build(PROJECT, tmp_path / "w.duckdb", date(2026, 11, 25), tmp_path / "dbt",
-                   lambda _m: None)  # fmt: skip
+    result = build(
+        PROJECT, tmp_path / "w.duckdb", date(2026, 11, 25), tmp_path / "dbt", lambda _m: None
+    )
     assert not result.success
     message = result.failure_message()
     assert message.startswith("dbt could not build 6 model(s): model breaks errored: ")

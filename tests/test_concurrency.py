@@ -56,10 +56,24 @@ def frozen_run(drop: Path) -> Iterator[object]:
     def start(out: Path, warehouse: Path) -> subprocess.Popen[bytes]:
         env = dict(os.environ, MENTORSHIP_FAILPOINT="stage.ingest:stop")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.cli_with_stages", "ingest", "run", "--inbox",
-             str(drop), "--out", str(out), "--warehouse", str(warehouse)],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "tests.cli_with_stages",
+                "ingest",
+                "run",
+                "--inbox",
+                str(drop),
+                "--out",
+                str(out),
+                "--warehouse",
+                str(warehouse),
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         started.append(proc)
         while proc.poll() is None and _state(proc.pid) != "T":
             time.sleep(0.05)  # waiting for the run to reach its failpoint, not timing it
@@ -84,8 +98,14 @@ def test_a_second_run_on_the_same_warehouse_exits_at_once_and_a_dead_lock_is_tak
 ) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     first = frozen_run(tmp_path / "a" / "published", warehouse)
-    second = _cli("--inbox", str(drop), "--out", str(tmp_path / "b" / "published"),
-                  "--warehouse", str(warehouse))  # fmt: skip
+    second = _cli(
+        "--inbox",
+        str(drop),
+        "--out",
+        str(tmp_path / "b" / "published"),
+        "--warehouse",
+        str(warehouse),
+    )
     assert second.returncode == ExitCode.IN_PROGRESS
     assert f"warehouse {warehouse} is in use by another run (pid {first.pid}" in second.stderr
     assert second.stderr.count("\n") == 1 and "Traceback" not in second.stderr
@@ -108,8 +128,9 @@ def test_a_second_run_on_the_same_output_exits_at_once(
 ) -> None:
     out = tmp_path / "published"
     first = frozen_run(out, tmp_path / "one.duckdb")
-    second = _cli("--inbox", str(drop), "--out", str(out),
-                  "--warehouse", str(tmp_path / "two.duckdb"))  # fmt: skip
+    second = _cli(
+        "--inbox", str(drop), "--out", str(out), "--warehouse", str(tmp_path / "two.duckdb")
+    )
     assert second.returncode == ExitCode.IN_PROGRESS
     assert f"output folder {out} is in use by another run (pid {first.pid}" in second.stderr
     assert not (tmp_path / "two.duckdb").exists()
@@ -134,8 +155,10 @@ for line in sys.stdin:
 def _analyst(warehouse: Path, mode: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", ANALYST, str(warehouse), mode],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _ask(analyst: subprocess.Popen[str], line: str = "query") -> str:
@@ -172,8 +195,9 @@ def test_a_process_writing_the_warehouse_makes_the_run_exit_at_once_naming_it(
     writer = _analyst(warehouse, "write")
     try:
         assert writer.stdout is not None and writer.stdout.readline().strip() == "1 2"
-        result = _cli("--inbox", str(drop), "--out", str(out), "--warehouse", str(warehouse),
-                      "--force")  # fmt: skip
+        result = _cli(
+            "--inbox", str(drop), "--out", str(out), "--warehouse", str(warehouse), "--force"
+        )
         assert result.returncode == ExitCode.IN_PROGRESS, result.stderr
         assert f"open for writing by process {writer.pid}" in result.stderr
         assert "read_only=True" in result.stderr

@@ -63,11 +63,21 @@ def cli_run(
     site: DemoSite, stages: str | None, failpoint: str | None, log: Path
 ) -> subprocess.CompletedProcess[bytes]:
     """``mentorship run --force`` on the site's drop, output to ``log``."""
-    command = [str(MENTORSHIP)] if stages is None else [
-        sys.executable, "-m", "tests.cli_with_stages", stages
-    ]  # fmt: skip
-    command += ["run", "--inbox", str(site.drop), "--out", str(site.out),
-                "--warehouse", str(site.warehouse), "--force"]  # fmt: skip
+    command = (
+        [str(MENTORSHIP)]
+        if stages is None
+        else [sys.executable, "-m", "tests.cli_with_stages", stages]
+    )
+    command += [
+        "run",
+        "--inbox",
+        str(site.drop),
+        "--out",
+        str(site.out),
+        "--warehouse",
+        str(site.warehouse),
+        "--force",
+    ]
     env = {k: v for k, v in os.environ.items() if k != "MENTORSHIP_FAILPOINT"}
     if failpoint:
         env["MENTORSHIP_FAILPOINT"] = failpoint
@@ -142,8 +152,13 @@ def test_kill_9_leaves_the_publication_and_the_next_run_needs_no_cleanup(
     assert set(recorded_before) <= set(recorded)
 
     # The next run succeeds without anyone cleaning up.
-    ctx = run(site.drop, site.out, site.warehouse, reporter=PlainReporter(lambda _m: None),
-              stages=[("ingest", stage_ingest)])  # fmt: skip
+    ctx = run(
+        site.drop,
+        site.out,
+        site.warehouse,
+        reporter=PlainReporter(lambda _m: None),
+        stages=[("ingest", stage_ingest)],
+    )
     assert published_run_dir(site.out) == ctx.run_dir
     assert_consistent(site.out)
     status = "published" if committed else "interrupted"
@@ -166,7 +181,9 @@ def test_after_the_kills_the_real_cli_publishes_the_drop(site: DemoSite, tmp_pat
     assert_consistent(site.out)
     listed = subprocess.run(
         [str(MENTORSHIP), "runs", "--warehouse", str(site.warehouse), "--last", "100"],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert listed.count("\tinterrupted\t") >= 6
     assert not leftover_builds(site.warehouse) and run_journal.entries(site.warehouse) == []

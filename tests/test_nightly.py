@@ -36,9 +36,15 @@ def _drop(inbox: Path, day: str, n: int) -> Path:
 def _run(tmp_path: Path, *args: str) -> Result:
     return CliRunner().invoke(
         app,
-        ["run", "--out", str(tmp_path / "published"), "--warehouse", str(tmp_path / "w.duckdb"),
-         *args],
-    )  # fmt: skip
+        [
+            "run",
+            "--out",
+            str(tmp_path / "published"),
+            "--warehouse",
+            str(tmp_path / "w.duckdb"),
+            *args,
+        ],
+    )
 
 
 def _published_as_of(tmp_path: Path) -> list[str]:
@@ -59,7 +65,11 @@ def test_an_inbox_catches_up_every_drop_not_yet_published_oldest_first(tmp_path:
     assert _run(tmp_path, "--inbox", str(inbox)).exit_code == 0
     assert _published_as_of(tmp_path)[-2:] == ["2026-11-25", "2026-11-26"]
     again = _run(tmp_path, "--inbox", str(inbox))
-    assert again.exit_code == 0 and "2026-11-26: already published" in again.output
+    assert (
+        again.exit_code == 0
+        and "nothing new: the newest drop is published (as of 2026-11-26"
+        in " ".join(again.output.split())
+    )
     assert len(_published_as_of(tmp_path)) == 5
 
 

@@ -58,10 +58,19 @@ class Nights:
         log = self.root / f"{command}.log"
         with log.open("w") as fh:
             done = subprocess.run(
-                [str(MENTORSHIP), command, "--out", str(self.out), "--warehouse",
-                 str(self.warehouse), *args],
-                stdout=fh, stderr=subprocess.STDOUT, timeout=1800,
-            )  # fmt: skip
+                [
+                    str(MENTORSHIP),
+                    command,
+                    "--out",
+                    str(self.out),
+                    "--warehouse",
+                    str(self.warehouse),
+                    *args,
+                ],
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                timeout=1800,
+            )
         return done.returncode, log.read_text()
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
@@ -163,8 +172,13 @@ def test_a_past_drop_rebuilds_as_it_was(nights) -> None:
     kpis = (Path(original["run_dir"]) / "kpis.json").read_bytes()
     snapshot_rows = site.query("select count(*) from main_snapshots.snp_hr__employees")
     stages = [s for s in default_stages() if s[0] in ("ingest", "transform")]
-    ctx = run(site.inbox / DAYS[1], site.out, site.warehouse,
-              reporter=PlainReporter(lambda _m: None), stages=stages)  # fmt: skip
+    ctx = run(
+        site.inbox / DAYS[1],
+        site.out,
+        site.warehouse,
+        reporter=PlainReporter(lambda _m: None),
+        stages=stages,
+    )
     assert (ctx.run_dir / "kpis.json").read_bytes() == kpis
     # the history as it was known on that night; the snapshot itself untouched
     assert site.query("select count(*) from main_snapshots.snp_hr__employees") == snapshot_rows

@@ -27,6 +27,7 @@ from pipelines.errors import PipelineError
 from pipelines.publish import published_run_dir
 from pipelines.quality.stages import check_marts_stage, check_sources_stage
 from pipelines.run import PlainReporter, RunContext, Stage, default_stages, run
+from pipelines.soak import built_tables
 from pipelines.warehouse import connect
 from reports.build import HTML_FILES
 from tests.conftest import DemoSite
@@ -129,52 +130,16 @@ def _fails_untouched(site: Site, drop: Path, *extra: tuple[str, Stage]) -> tuple
     return str(error.value), failed_run
 
 
-def _built_tables(warehouse: Path) -> dict[str, str]:
-    """Every table dbt built (marts, intermediates, snapshots): a hash of its sorted rows.
-
-    Lineage columns naming the run are left out (they differ by design), and
-    file paths are cut to the file name: the site is a copy of the session's,
-    whose first run read the same files from another folder.
-    """
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        columns: dict[str, list[str]] = {}
-        for schema, table, column in con.execute(
-            "select c.table_schema, c.table_name, c.column_name from information_schema.columns c "
-            "join information_schema.tables t using (table_schema, table_name) "
-            "where c.table_schema like 'main%' and t.table_type = 'BASE TABLE' "
-            "order by c.table_schema, c.table_name, c.ordinal_position"
-        ).fetchall():
-            if column in ("run_id", "_run_id"):
-                continue
-            expr = f'"{column}"'
-            if column.endswith("source_file"):
-                expr = f"regexp_replace({expr}, '^.*/', '')"
-            columns.setdefault(f"{schema}.{table}", []).append(expr)
-        return {
-            name: hashlib.sha256(
-                repr(
-                    sorted(
-                        map(repr, con.execute(f"select {', '.join(cols)} from {name}").fetchall())
-                    )
-                ).encode()  # fmt: skip
-            ).hexdigest()
-            for name, cols in columns.items()
-        }
-    finally:
-        con.close()
-
-
 def test_the_same_drop_twice_gives_a_byte_identical_kpis_json(site: Site) -> None:
     first = published_run_dir(site.out)
     assert first is not None
-    tables = _built_tables(site.warehouse)
+    tables = built_tables(site.warehouse)
     ctx = site.run()
     assert ctx.run_dir != first
     assert (ctx.run_dir / "kpis.json").read_bytes() == (first / "kpis.json").read_bytes()
     # ... and the same warehouse content, every mart and intermediate table included
     assert len(tables) > 50
-    assert _built_tables(site.warehouse) == tables
+    assert built_tables(site.warehouse) == tables
     # Unchanged numbers: the drift checks ran against the first run and passed.
     drift = [c for c in ctx.checks if c["suite"].startswith("drift.")]
     assert {c["suite"] for c in drift} == {

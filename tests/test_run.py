@@ -65,8 +65,13 @@ def test_an_out_folder_that_is_not_a_publication_is_refused_and_left_alone(tmp_p
     (out / "notes").mkdir(parents=True)
     (out / "notes" / "keep.txt").write_text("mine")
     with pytest.raises(InputError, match="not a publication"):
-        run(_drop(tmp_path, EMPLOYEES_HEADER), out, tmp_path / "w.duckdb", reporter=QUIET,
-            stages=[("ingest", stage_ingest)])  # fmt: skip
+        run(
+            _drop(tmp_path, EMPLOYEES_HEADER),
+            out,
+            tmp_path / "w.duckdb",
+            reporter=QUIET,
+            stages=[("ingest", stage_ingest)],
+        )
     assert (out / "notes" / "keep.txt").read_text() == "mine"
     assert not (tmp_path / "pub-runs").exists() and not (tmp_path / "w.duckdb").exists()
 
@@ -78,8 +83,13 @@ def test_everything_a_run_writes_is_readable_by_its_owner_only_whatever_the_umas
     inbox = _drop(tmp_path, EMPLOYEES_HEADER)
     previous = os.umask(0o022)
     try:
-        run(inbox, tmp_path / "site" / "pub", tmp_path / "site" / "w.duckdb", reporter=QUIET,
-            stages=[("ingest", stage_ingest)])  # fmt: skip
+        run(
+            inbox,
+            tmp_path / "site" / "pub",
+            tmp_path / "site" / "w.duckdb",
+            reporter=QUIET,
+            stages=[("ingest", stage_ingest)],
+        )
         assert os.umask(0o022) == 0o022  # the caller's umask is back
     finally:
         os.umask(previous)
@@ -106,16 +116,29 @@ def test_retention_keeps_the_last_n_published_run_folders_and_every_audit_record
     ids = []
     for source in (inbox, bad, inbox, inbox, inbox):
         try:
-            ids.append(run(source, out, warehouse, reporter=QUIET, keep_runs=2,
-                           stages=[("ingest", stage_ingest)]).run_id)  # fmt: skip
+            ids.append(
+                run(
+                    source,
+                    out,
+                    warehouse,
+                    reporter=QUIET,
+                    keep_runs=2,
+                    stages=[("ingest", stage_ingest)],
+                ).run_id
+            )
         except PipelineError:
             ids.append(None)
     kept = sorted(p.name for p in runs_root(out).iterdir())
     assert kept == sorted(ids[-2:])  # the failed folder was older than the oldest kept
     assert published_run_dir(out).name == ids[-1]
     history = past_runs(warehouse)
-    assert [r["status"] for r in history] == ["published", "failed", "published", "published",
-                                              "published"]  # fmt: skip
+    assert [r["status"] for r in history] == [
+        "published",
+        "failed",
+        "published",
+        "published",
+        "published",
+    ]
     assert history[1]["exit_code"] == 2 and "department" in history[1]["error"]
 
 
@@ -131,8 +154,13 @@ def test_a_failed_run_is_in_the_audit_history_with_its_checks_once_a_run_publish
     # not in the warehouse yet (it was never replaced), but listed from the journal
     assert not warehouse.exists()
     assert [r["status"] for r in past_runs(warehouse)] == ["failed"]
-    run(_drop(tmp_path, EMPLOYEES_HEADER), tmp_path / "pub", warehouse, reporter=QUIET,
-        stages=[("ingest", stage_ingest)])  # fmt: skip
+    run(
+        _drop(tmp_path, EMPLOYEES_HEADER),
+        tmp_path / "pub",
+        warehouse,
+        reporter=QUIET,
+        stages=[("ingest", stage_ingest)],
+    )
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         rows = con.execute(
