@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 EMPLOYEES ?= 5000
 
-.PHONY: install demo test lint bench browser clean
+.PHONY: install demo test lint bench bench-nightly soak browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)" >&2; exit 1; }
@@ -40,6 +40,12 @@ lint: $(STAMP) ## ruff, mypy and sqlfluff (dbt templater)
 
 bench: $(STAMP) ## measure run time and peak memory at 10k and 100k employees
 	$(BIN)/python -m pipelines.bench --sizes 10000,100000
+
+bench-nightly: $(STAMP) ## time a three-drop catch-up and the skip of an unchanged fourth drop
+	$(BIN)/python -m pipelines.bench_nightly --root out/bench-nightly
+
+soak: $(STAMP) browser ## 50 consecutive CLI runs of a demo drop: all must publish, identically
+	$(BIN)/python -m pipelines.soak --runs $${RUNS:-50} --root out/soak
 
 clean:
 	rm -rf out target logs dbt_packages .pytest_cache

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import sys
-import threading
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
-from pipelines.errors import PipelineError
+from pipelines.errors import ExitCode, InputError, PipelineError
+from pipelines.progress import LineReporter, RichReporter
 
 app = typer.Typer(
     help=(
@@ -35,6 +26,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
+
+#: The exit codes of ``mentorship run`` (also in the README; a test keeps them equal).
+EXIT_CODES_HELP = (
+    "Exit codes: "
+    f"{ExitCode.PUBLISHED.value} = published, or nothing new to run; "
+    f"{ExitCode.CHECKS_FAILED.value} = a drop failed a critical check or dbt could not build "
+    "it (nothing published); "
+    f"{ExitCode.BAD_INPUT.value} = bad input: a file, column, folder, date or option "
+    "(the message names it); "
+    f"{ExitCode.IN_PROGRESS.value} = another run holds the warehouse or the output folder, "
+    "or a process has the warehouse open for writing (try again later); "
+    f"{ExitCode.INTERNAL_ERROR.value} = internal error (traceback in the run folder's error.log)."
+)
 
 InboxOpt = Annotated[
     Path,
@@ -68,6 +72,14 @@ WarehouseOpt = Annotated[
         "Kept across runs for the audit history.",
     ),
 ]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        help="A TOML file giving inbox, warehouse, out and keep_runs (see deploy/); "
+        "options on the command line win.",
+    ),
+]
 
 
 def _parse_date(value: str | None, option: str) -> date | None:
@@ -76,77 +88,23 @@ def _parse_date(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise PipelineError(f"{option}: {value!r} is not a date YYYY-MM-DD") from None
+        raise InputError(f"{option}: {value!r} is not a date YYYY-MM-DD") from None
 
 
-class RichReporter:
-    """Stages as rules, steps as lines, warnings in yellow.
-
-    Steps that say "N of M ..." (sources loaded, dbt's ~300 per-node lines)
-    drive a progress bar instead of printing; failures are still printed.
-    dbt reports from its worker threads, so every call holds one lock: a line
-    closing the bar in one thread while another updates it failed dbt nodes
-    with "'NoneType' object has no attribute 'update'".
-    """
-
-    _COUNTED = re.compile(r"^(\d+) of (\d+) (\S+)")
-
-    def __init__(self) -> None:
-        self._progress: Progress | None = None
-        self._task: TaskID | None = None
-        self._stage = ""
-        self._lock = threading.RLock()
-
-    def _close_bar(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress, self._task = None, None
-
-    def stage(self, name: str) -> None:
-        with self._lock:
-            self._close_bar()
-            self._stage = name
-            console.rule(f"[bold]{name}")
-
-    def step(self, message: str) -> None:
-        with self._lock:
-            self._step(message)
-
-    def _step(self, message: str) -> None:
-        counted = self._COUNTED.match(message)
-        if counted is None:
-            self._close_bar()
-            console.print(f"  {message}", highlight=False, markup=False)
-            return
-        done, total, status = int(counted[1]), int(counted[2]), counted[3]
-        if self._progress is None:
-            self._progress = Progress(
-                TextColumn(f"  {self._stage}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task(self._stage, total=total)
-        assert self._task is not None
-        self._progress.update(self._task, completed=done, total=total)
-        if status.upper() in ("ERROR", "FAIL", "WARN", "SKIP"):
-            self._progress.console.print(f"  {message}", highlight=False, markup=False)
-
-    def warn(self, message: str) -> None:
-        with self._lock:
-            self._close_bar()
-            console.print(
-                Text.assemble("  ", ("warning:", "yellow"), " ", message), highlight=False
-            )
+def _reporter() -> RichReporter | LineReporter:
+    """The rich display on a terminal, plain timestamped lines otherwise (cron, a file)."""
+    return RichReporter(console) if console.is_terminal else LineReporter()
 
 
-def _fail(exc: Exception) -> None:
-    # User data (paths, header names) is printed as text, never parsed as markup.
-    console.print(Text.assemble(("error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+def _say(style: str, label: str, message: str) -> None:
+    """One line: a coloured label, then the message as plain text (never markup)."""
+    console.print(Text.assemble((label, style), " ", message), highlight=False, soft_wrap=True)
+
+
+def _fail(exc: Exception) -> NoReturn:
+    code = exc.exit_code if isinstance(exc, PipelineError) else ExitCode.INTERNAL_ERROR
+    _say("red", "error:", str(exc) if isinstance(exc, PipelineError) else repr(exc))
+    raise typer.Exit(int(code))
 
 
 @app.command()
@@ -215,6 +173,7 @@ def demo(
     console.print(
         Text.assemble("demo drop written to ", (str(drop), "bold"), f" (ground truth: {truth})"),
         highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -227,25 +186,38 @@ def ingest(
     ),
     mapping: MappingOpt = None,
 ) -> None:
-    """Load a drop into the warehouse's raw schema, quarantining bad rows; print the counts."""
+    """Load a drop into the warehouse's raw schema, quarantining bad rows; print the counts.
+
+    A tool for looking at one drop: it writes the raw schema of --warehouse in
+    place (under the warehouse's lock), unlike ``run``, which builds a new file.
+    """
+    import duckdb
+
     from pipelines.inbox import resolve_drop
     from pipelines.ingest.loader import load_drop
+    from pipelines.locks import held
     from pipelines.mapping.config import resolve_mapping
+    from pipelines.permissions import owner_only
     from pipelines.run import new_run_id
     from pipelines.warehouse import connect
+    from pipelines.warehouse_build import warehouse_open_error
 
     try:
         spec = resolve_mapping(inbox, mapping)
-        drop = resolve_drop(inbox, _parse_date(as_of, "--as-of"), spec)
+        drop = resolve_drop(inbox, _parse_date(as_of, "--as-of"), mapping=spec)
         run_id = new_run_id(drop.as_of)
-        con = connect(warehouse)
-        try:
-            with console.status("loading") as status:
-                loads = load_drop(
-                    con, drop, run_id, on_source=lambda s: status.update(f"loading {s}")
-                )
-        finally:
-            con.close()
+        with owner_only(), held(warehouse, "warehouse", run_id):
+            try:
+                con = connect(warehouse)
+            except duckdb.Error as exc:
+                raise warehouse_open_error(warehouse, exc) from None
+            try:
+                with console.status("loading") as status:
+                    loads = load_drop(
+                        con, drop, run_id, on_source=lambda s: status.update(f"loading {s}")
+                    )
+            finally:
+                con.close()
     except PipelineError as exc:
         _fail(exc)
     table = Table(title=Text(f"{drop.folder} as of {drop.as_of} -> {warehouse}"))
@@ -255,50 +227,149 @@ def ingest(
         )
     for load in loads:
         table.add_row(
-            load.source,
+            Text(load.source),
             load.file_format,
             f"{load.rows_read:,}",
             f"{load.rows_accepted:,}",
             f"{load.rows_quarantined:,}",
-            Text(", ".join(load.ignored_columns)),  # header names are data, not markup
+            Text(", ".join(load.ignored_columns)),
         )
     Console().print(table)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def run(
-    inbox: InboxOpt,
-    as_of: AsOfOpt = None,
+    inbox: Annotated[
+        Path | None,
+        typer.Option(
+            "--inbox",
+            help="A nightly inbox of drops named YYYY-MM-DD (every drop not yet published runs, "
+            "oldest first), or one drop folder.",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="For an inbox: run the drops dated up to YYYY-MM-DD (default: today; a drop "
+            "dated after today is refused unless --as-of says so). For one drop: its as-of "
+            "date (default: the folder's name).",
+        ),
+    ] = None,
     warehouse: WarehouseOpt = None,
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
-            help="Publication folder: kpis.json, reports, quality results, manifest.json. "
-            "Replaced atomically only when the run passes.",
+            help="Publication: kpis.json, reports, quality results, manifest.json "
+            "(default out/published). Replaced atomically only when a run passes; an existing "
+            "folder that is not a publication is refused.",
         ),
-    ] = Path("out/published"),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Run drops that are already published, older than the publication, "
+            "or unchanged since it.",
+        ),
+    ] = False,
+    keep_runs: Annotated[
+        int | None,
+        typer.Option(
+            "--keep-runs",
+            min=1,
+            help="Published run folders kept beside --out (default 30); older ones are "
+            "pruned. The warehouse's audit history is never pruned.",
+        ),
+    ] = None,
+    config: ConfigOpt = None,
     mapping: MappingOpt = None,
 ) -> None:
-    """Run the whole nightly pipeline on a drop and publish it when every check passes."""
-    from pipelines.run import run as run_pipeline
+    """Run every drop of the inbox not yet published, oldest first; publish each that passes.
 
+    A drop whose files have the same SHA-256 as the published drop's is
+    skipped in seconds. With a terminal the progress is a rich display; without
+    one (cron, a file) plain timestamped lines.
+    """
+    from pipelines.mapping.config import resolve_mapping
+    from pipelines.nightly import DropOutcome, catch_up, exit_code
+    from pipelines.permissions import owner_only
+    from pipelines.recovery import recover
+    from pipelines.run import DEFAULT_KEEP_RUNS, default_warehouse, run_drop, site_locks
+    from pipelines.run_config import load_run_config
+
+    reporter = _reporter()
+    outcomes: list[DropOutcome] = []
     try:
-        ctx = run_pipeline(
-            inbox,
-            out,
-            warehouse=warehouse,
-            as_of=_parse_date(as_of, "--as-of"),
-            reporter=RichReporter(),
-            mapping=mapping,
-        )
+        settings = load_run_config(config)
+        inbox = inbox or settings.inbox
+        if inbox is None:
+            raise InputError("--inbox is required (or inbox in --config)")
+        if not inbox.is_dir():  # before any lock or folder is made for a mistyped path
+            raise InputError(f"{inbox}: no such folder (expected a drop or a dated inbox)")
+        out = out or settings.out or Path("out/published")
+        warehouse = warehouse or settings.warehouse or default_warehouse(out)
+        keep = keep_runs or settings.keep_runs or DEFAULT_KEEP_RUNS
+        day = _parse_date(as_of, "--as-of")
+        spec = resolve_mapping(inbox, mapping)
+        with owner_only(), site_locks(out, warehouse) as notices:
+            notices += recover(out, warehouse)
+            for notice in notices:
+                reporter.warn(notice)
+
+            def run_one(drop):  # type: ignore[no-untyped-def]
+                ctx = run_drop(drop, out, warehouse, reporter, keep_runs=keep, notices=notices)
+                notices.clear()  # told once, in the first run's log and manifest
+                return ctx.run_id
+
+            outcomes = catch_up(
+                inbox,
+                out,
+                warehouse,
+                run_one,
+                as_of=day,
+                force=force,
+                on_outcome=lambda o: _report_outcome(o, out),
+                mapping=spec,
+            )
     except PipelineError as exc:
+        reporter.close()
         _fail(exc)
-    for warning in ctx.warnings:
-        RichReporter().warn(warning)
-    console.print(Text.assemble(("published", "green"), f" {out}/ (run {ctx.run_id})"))
-    for name, rel in ctx.outputs.items():
-        console.print(f"  {name}: {out / rel}", highlight=False)
+    except Exception as exc:  # a bug outside any run folder: one line, the code says so
+        reporter.close()
+        _fail(exc)
+    reporter.close()
+    raise typer.Exit(int(exit_code(outcomes)))
+
+
+def _report_outcome(outcome: object, out: Path) -> None:
+    """One line per drop: published, skipped (and why), failed or refused (and why)."""
+    from pipelines.nightly import DropOutcome
+
+    assert isinstance(outcome, DropOutcome)
+    if outcome.outcome == "published":
+        _say(
+            "green",
+            "published",
+            f"{out}/ as of {outcome.as_of} (run {outcome.run_id}, {outcome.seconds:.0f} s)",
+        )
+    elif outcome.outcome == "skipped":
+        _say("cyan", "skipped", f"{outcome.folder}: {outcome.message}")
+    elif outcome.outcome == "failed":
+        _say("red", "error:", f"{outcome.folder}: {outcome.message}")
+    else:
+        _say("red", "error:", outcome.message)
+
+
+def _register_history_commands() -> None:
+    from pipelines import cli_runs
+
+    app.command(name="runs")(cli_runs.runs)
+    app.command(name="show")(cli_runs.show)
+
+
+_register_history_commands()
 
 
 def _register_subcommands() -> None:
@@ -316,7 +387,7 @@ def main() -> None:
         app()
     except PipelineError as exc:
         console.print(f"error: {exc}", markup=False)
-        sys.exit(1)
+        sys.exit(int(exc.exit_code))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -53,5 +54,16 @@ def dependency_versions() -> dict[str, str | None]:
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
-    """Write the manifest with stable key order."""
-    path.write_text(json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n")
+    """Write the manifest with stable key order, atomically (readers see a whole file)."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n")
+    os.replace(temporary, path)
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """A manifest file's content, or None when it is missing or unreadable."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return manifest if isinstance(manifest, dict) else None

@@ -18,19 +18,17 @@ def transform_stage(ctx: RunContext) -> None:
     started = time.perf_counter()
     result = build(PROJECT_DIR, ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
     ctx.extra["dbt_result"] = result
+    if result.callback_errors:
+        ctx.warnings.append(
+            f"the progress display failed {len(result.callback_errors)} time(s) during dbt "
+            f"(first: {result.callback_errors[0]}); the build itself was not affected"
+        )
     unbuilt = result.unbuilt_models
     if result.error or unbuilt:
         # A failing test on an intermediate model or mart skips everything
         # downstream: the marts would be stale, so nothing may be published.
-        names = ", ".join(n.name for n in unbuilt[:5])
-        failed_tests = ", ".join(
-            n.name for n in result.failed_nodes if n.resource_type in ("test", "unit_test")
-        )
-        raise PipelineError(
-            f"dbt could not build {len(unbuilt)} model(s) ({names})"
-            + (f" after failing tests: {failed_tests}" if failed_tests else "")
-            + (f": {result.error}" if result.error else "")
-        )
+        # The message names the first real error, not the nodes skipped after it.
+        raise PipelineError(result.failure_message())
     ctx.stage_seconds["transform.dbt_build"] = time.perf_counter() - started
     started = time.perf_counter()
     con = connect(ctx.warehouse)

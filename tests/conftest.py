@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -59,3 +62,49 @@ def make_employees(drop_dir: Path) -> Callable[..., Path]:
         return write_csv(drop_dir / "employees.csv", EMPLOYEES_HEADER, rows + (extra or []), **kw)  # type: ignore[arg-type]
 
     return _make
+
+
+#: The demo organisation the whole-run tests share (small: 2 cores).
+DEMO_AS_OF = date(2026, 11, 25)
+DEMO_EMPLOYEES = 500
+DEMO_SEED = 7
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """A folder holding an inbox with one demo drop, a publication and its warehouse."""
+
+    root: Path
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def drop(self) -> Path:
+        return self.inbox / DEMO_AS_OF.isoformat()
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out" / "published"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "out" / "warehouse.duckdb"
+
+    def copy(self, dest: Path) -> DemoSite:
+        """A copy of the whole site (the publication's link is relative: it still holds)."""
+        shutil.copytree(self.root, dest, symlinks=True)
+        return DemoSite(dest)
+
+
+@pytest.fixture(scope="session")
+def published_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSite:
+    """The demo drop published once by a whole nightly run, for every module to copy."""
+    from pipelines.demo.generate import generate_demo
+    from pipelines.run import PlainReporter, run
+
+    site = DemoSite(tmp_path_factory.mktemp("published-demo"))
+    generate_demo(DEMO_EMPLOYEES, DEMO_SEED, DEMO_AS_OF, site.inbox)
+    run(site.inbox, site.out, site.warehouse, reporter=PlainReporter(lambda _m: None))
+    return site

@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.errors import ExitCode
 from tests.conftest import write_csv
 
 runner = CliRunner()
-COMMANDS = ["demo", "ingest", "run"]
+COMMANDS = ["demo", "ingest", "run", "runs", "show"]
 
 
 def _mentorship(*args: str) -> subprocess.CompletedProcess[str]:
@@ -44,7 +45,7 @@ def test_missing_required_column_is_a_one_line_error_naming_file_and_column(tmp_
         [["1", "2020-01-01", "3"]],
     )
     result = _mentorship("ingest", "--inbox", str(drop), "--warehouse", str(tmp_path / "w.duckdb"))
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.BAD_INPUT
     assert "Traceback" not in result.stderr
     assert "employees.csv" in result.stderr and "'department'" in result.stderr
     assert result.stderr.strip().count("\n") == 0, result.stderr
@@ -52,18 +53,18 @@ def test_missing_required_column_is_a_one_line_error_naming_file_and_column(tmp_
 
 def test_bad_as_of_is_a_one_line_error(tmp_path):
     result = _mentorship("run", "--inbox", str(tmp_path), "--as-of", "25/11/2026")
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.BAD_INPUT
     assert "Traceback" not in result.stderr
     assert "--as-of" in result.stderr
 
 
 def test_missing_inbox_is_a_one_line_error(tmp_path):
     result = _mentorship("run", "--inbox", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
-    assert result.returncode == 1
+    assert result.returncode == ExitCode.BAD_INPUT
     assert "no such folder" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_counted_steps_drive_a_progress_bar_and_failures_still_print(monkeypatch):
+def test_counted_steps_drive_a_progress_bar_and_failures_still_print():
     from io import StringIO
 
     from rich.console import Console
@@ -71,8 +72,7 @@ def test_counted_steps_drive_a_progress_bar_and_failures_still_print(monkeypatch
     import pipelines.cli as cli
 
     out = StringIO()
-    monkeypatch.setattr(cli, "console", Console(file=out, width=200))
-    reporter = cli.RichReporter()
+    reporter = cli.RichReporter(Console(file=out, width=200))
     reporter.stage("transform")
     reporter.step("1 of 3 START sql table model main.kpi_summary")
     reporter.step("2 of 3 PASS unique_kpi_summary_kpi")
@@ -84,7 +84,7 @@ def test_counted_steps_drive_a_progress_bar_and_failures_still_print(monkeypatch
     assert "dbt build: FAILED" in text
 
 
-def test_the_progress_reporter_takes_lines_from_many_threads_at_once(monkeypatch):
+def test_the_progress_reporter_takes_lines_from_many_threads_at_once():
     """dbt reports from its worker threads: a line closing the bar while another thread
     updated it failed dbt nodes with "'NoneType' object has no attribute 'update'"."""
     import threading
@@ -94,8 +94,7 @@ def test_the_progress_reporter_takes_lines_from_many_threads_at_once(monkeypatch
 
     import pipelines.cli as cli
 
-    monkeypatch.setattr(cli, "console", Console(file=StringIO(), width=200))
-    reporter = cli.RichReporter()
+    reporter = cli.RichReporter(Console(file=StringIO(), width=200))
     reporter.stage("transform")
     errors: list[BaseException] = []
 

@@ -23,18 +23,18 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.demo.generate import generate_demo
 from pipelines.errors import PipelineError
 from pipelines.publish import published_run_dir
 from pipelines.quality.stages import check_marts_stage, check_sources_stage
 from pipelines.run import PlainReporter, RunContext, Stage, default_stages, run
+from pipelines.soak import built_tables
 from pipelines.warehouse import connect
 from reports.build import HTML_FILES
+from tests.conftest import DemoSite
 
 pytestmark = pytest.mark.slow
 
 AS_OF = date(2026, 11, 25)
-EMPLOYEES = 500
 
 
 def nightly_stages(*after_ingest: tuple[str, Stage]) -> list[tuple[str, Stage]]:
@@ -110,13 +110,10 @@ def _manifest(run_dir: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """A demo organisation's drop, published once."""
-    root = tmp_path_factory.mktemp("quality-e2e")
-    drop = generate_demo(EMPLOYEES, 7, AS_OF, root / "inbox")
-    site = Site(root, drop, root / "out" / "published", root / "out" / "warehouse.duckdb")
-    site.run()
-    return site
+def site(tmp_path_factory: pytest.TempPathFactory, published_demo: DemoSite) -> Site:
+    """A demo organisation's drop, published once (a copy of the session's)."""
+    copy = published_demo.copy(tmp_path_factory.mktemp("quality-e2e") / "site")
+    return Site(copy.root, copy.drop, copy.out, copy.warehouse)
 
 
 def _fails_untouched(site: Site, drop: Path, *extra: tuple[str, Stage]) -> tuple[str, Path]:
@@ -136,9 +133,13 @@ def _fails_untouched(site: Site, drop: Path, *extra: tuple[str, Stage]) -> tuple
 def test_the_same_drop_twice_gives_a_byte_identical_kpis_json(site: Site) -> None:
     first = published_run_dir(site.out)
     assert first is not None
+    tables = built_tables(site.warehouse)
     ctx = site.run()
     assert ctx.run_dir != first
     assert (ctx.run_dir / "kpis.json").read_bytes() == (first / "kpis.json").read_bytes()
+    # ... and the same warehouse content, every mart and intermediate table included
+    assert len(tables) > 50
+    assert built_tables(site.warehouse) == tables
     # Unchanged numbers: the drift checks ran against the first run and passed.
     drift = [c for c in ctx.checks if c["suite"].startswith("drift.")]
     assert {c["suite"] for c in drift} == {
@@ -273,6 +274,7 @@ def test_the_cli_exits_non_zero_with_the_check_named(
             str(site.out),
             "--warehouse",
             str(site.warehouse),
+            "--force",
         ],
     )
     assert result.exit_code == 1

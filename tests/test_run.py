@@ -56,3 +56,117 @@ def test_a_second_run_on_the_same_output_is_refused_while_one_runs(tmp_path):
         run(inbox, tmp_path / "pub", tmp_path / "w.duckdb", reporter=QUIET,
             stages=[("ingest", stage_ingest)])  # fmt: skip
     assert not (tmp_path / "pub").exists()
+
+
+def test_an_out_folder_that_is_not_a_publication_is_refused_and_left_alone(tmp_path):
+    from pipelines.errors import InputError
+
+    out = tmp_path / "pub"
+    (out / "notes").mkdir(parents=True)
+    (out / "notes" / "keep.txt").write_text("mine")
+    with pytest.raises(InputError, match="not a publication"):
+        run(
+            _drop(tmp_path, EMPLOYEES_HEADER),
+            out,
+            tmp_path / "w.duckdb",
+            reporter=QUIET,
+            stages=[("ingest", stage_ingest)],
+        )
+    assert (out / "notes" / "keep.txt").read_text() == "mine"
+    assert not (tmp_path / "pub-runs").exists() and not (tmp_path / "w.duckdb").exists()
+
+
+def test_everything_a_run_writes_is_readable_by_its_owner_only_whatever_the_umask(tmp_path):
+    import os
+    import stat
+
+    inbox = _drop(tmp_path, EMPLOYEES_HEADER)
+    previous = os.umask(0o022)
+    try:
+        run(
+            inbox,
+            tmp_path / "site" / "pub",
+            tmp_path / "site" / "w.duckdb",
+            reporter=QUIET,
+            stages=[("ingest", stage_ingest)],
+        )
+        assert os.umask(0o022) == 0o022  # the caller's umask is back
+    finally:
+        os.umask(previous)
+    paths = list((tmp_path / "site").rglob("*"))
+    assert any(p.name == "w.duckdb" for p in paths) and any(p.name == "run.log" for p in paths)
+    assert any(p.name == ".w.duckdb.lock" for p in paths)
+    for path in paths:
+        if path.is_symlink():
+            continue
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+
+
+def test_retention_keeps_the_last_n_published_run_folders_and_every_audit_record(tmp_path):
+    from pipelines.publish import runs_root
+    from pipelines.run_history import past_runs
+
+    inbox, out, warehouse = (
+        _drop(tmp_path, EMPLOYEES_HEADER),
+        tmp_path / "pub",
+        tmp_path / "w.duckdb",
+    )
+    bad = _drop(tmp_path / "bad", ["employee_id", "hire_date", "job_level"])
+    ids = []
+    for source in (inbox, bad, inbox, inbox, inbox):
+        try:
+            ids.append(
+                run(
+                    source,
+                    out,
+                    warehouse,
+                    reporter=QUIET,
+                    keep_runs=2,
+                    stages=[("ingest", stage_ingest)],
+                ).run_id
+            )
+        except PipelineError:
+            ids.append(None)
+    kept = sorted(p.name for p in runs_root(out).iterdir())
+    assert kept == sorted(ids[-2:])  # the failed folder was older than the oldest kept
+    assert published_run_dir(out).name == ids[-1]
+    history = past_runs(warehouse)
+    assert [r["status"] for r in history] == [
+        "published",
+        "failed",
+        "published",
+        "published",
+        "published",
+    ]
+    assert history[1]["exit_code"] == 2 and "department" in history[1]["error"]
+
+
+def test_a_failed_run_is_in_the_audit_history_with_its_checks_once_a_run_publishes(tmp_path):
+    import duckdb
+
+    from pipelines.run_history import check_summary, past_runs
+
+    warehouse = tmp_path / "w.duckdb"
+    bad = _drop(tmp_path / "bad", ["employee_id", "hire_date", "job_level"])
+    with pytest.raises(PipelineError):
+        run(bad, tmp_path / "pub", warehouse, reporter=QUIET, stages=[("ingest", stage_ingest)])
+    # not in the warehouse yet (it was never replaced), but listed from the journal
+    assert not warehouse.exists()
+    assert [r["status"] for r in past_runs(warehouse)] == ["failed"]
+    run(
+        _drop(tmp_path, EMPLOYEES_HEADER),
+        tmp_path / "pub",
+        warehouse,
+        reporter=QUIET,
+        stages=[("ingest", stage_ingest)],
+    )
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select status, exit_code from audit.runs order by started_at"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("failed", 2), ("published", 0)]
+    assert check_summary(warehouse, past_runs(warehouse)[0]["run_id"])["checks"] == 0

@@ -25,8 +25,8 @@ feedback_sides as (
         match_id,
         sum(case when respondent_role = 'mentor' then 1 else 0 end) as n_mentor_feedback,
         sum(case when respondent_role = 'mentee' then 1 else 0 end) as n_mentee_feedback,
-        avg(case when respondent_role = 'mentor' then {{ to_double('learning') }} end) as mentor_learning_avg,
-        avg(case when respondent_role = 'mentee' then {{ to_double('learning') }} end) as mentee_learning_avg
+        {{ exact_avg("case when respondent_role = 'mentor' then learning end") }} as mentor_learning_avg,
+        {{ exact_avg("case when respondent_role = 'mentee' then learning end") }} as mentee_learning_avg
 
     from feedback
     group by match_id

@@ -158,9 +158,9 @@ survival as (
     select
         grid.participant_group,
         grid.months_since_index_date,
-        coalesce(sum(km_steps.log_factor), 0) as log_survival,
+        coalesce({{ exact_sum('km_steps.log_factor', scale=18) }}, 0) as log_survival,
         coalesce(sum(km_steps.is_zero_factor), 0) as n_zero_factors,
-        coalesce(sum(km_steps.greenwood_term), 0) as greenwood_sum
+        coalesce({{ exact_sum('km_steps.greenwood_term', scale=18) }}, 0) as greenwood_sum
 
     from grid
     left join km_steps

@@ -18,8 +18,8 @@ month_sums as (
         sum(n_no_show_sessions) as n_no_show_sessions,
         sum(n_mentor_feedback) as n_mentor_feedback,
         sum(n_mentee_feedback) as n_mentee_feedback,
-        sum(mentor_learning_avg * n_mentor_feedback) as mentor_learning_sum,
-        sum(mentee_learning_avg * n_mentee_feedback) as mentee_learning_sum
+        {{ exact_sum('mentor_learning_avg * n_mentor_feedback') }} as mentor_learning_sum,
+        {{ exact_sum('mentee_learning_avg * n_mentee_feedback') }} as mentee_learning_sum
 
     from program_months
     group by month_start_date

@@ -45,7 +45,7 @@ from pipelines.demo.programs import PROGRAMS, ROLES
 from pipelines.demo.streams import stream
 from pipelines.demo.tables import contract_table, dates, labels
 from pipelines.demo.writers import write_json, write_source
-from pipelines.errors import PipelineError
+from pipelines.errors import InputError
 from pipelines.ingest.loader import load_plan
 from pipelines.mapping.drop_files import INBOX_CONFIG
 from pipelines.mapping.plan import plan_drop
@@ -91,7 +91,7 @@ def read_roster(roster: Path, mapping_file: Path | None, as_of: dt.date) -> Rost
     finally:
         con.close()
     if not rows:
-        raise PipelineError(f"{roster}: no employee of the roster was accepted")
+        raise InputError(f"{roster}: no employee of the roster was accepted")
     far = to_day(dt.date(9999, 12, 31))
     return Roster(
         ids=pa.array([r[0] for r in rows], pa.string()),
@@ -220,7 +220,7 @@ def _as_of(roster: Path, as_of: dt.date | None) -> dt.date:
         return as_of
     if _DATED.match(roster.parent.name):
         return dt.date.fromisoformat(roster.parent.name)
-    raise PipelineError(
+    raise InputError(
         f"{roster}: pass --as-of YYYY-MM-DD (the roster's export date; its folder is not "
         "named for a date)"
     )

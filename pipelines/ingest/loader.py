@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contract import LOAD_ORDER, Source
-from pipelines.errors import PipelineError
+from pipelines.errors import InternalError
 from pipelines.inbox import Drop
 from pipelines.ingest.files import open_regular
 from pipelines.ingest.quarantine import checked_table_sql, duplicate_updates, reference_updates
@@ -217,7 +217,7 @@ def _load_feed(
     rows_read = rows + len(landed.malformed)
     if rows_read != accepted + quarantined:
         # Never lose a row silently: this is a bug in the loader, not the data.
-        raise PipelineError(
+        raise InternalError(
             f"{file}: row conservation broken for {source.name}: read {rows_read}, "
             f"accepted {accepted}, quarantined {quarantined}"
         )

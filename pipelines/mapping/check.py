@@ -63,7 +63,7 @@ def _fed(feed: FeedPlan) -> tuple[list[tuple[str, str]], list[str]]:
 def check_mapping(mapping_file: Path, inbox: Path, as_of: date | None = None) -> MappingCheck:
     """Plan and load the drop with the mapping into memory; report what would load."""
     mapping = load_mapping(mapping_file)
-    drop = resolve_drop(Path(inbox), as_of, mapping)
+    drop = resolve_drop(Path(inbox), as_of, mapping=mapping)
     plan = plan_drop(drop.folder, mapping, drop.as_of)
     con = duckdb.connect()
     try:

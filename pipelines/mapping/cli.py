@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Column, Table
 from rich.text import Text
 
-from pipelines.errors import PipelineError
+from pipelines.errors import InputError, PipelineError
 
 app = typer.Typer(
     help="Mappings: how an organisation's own export files become the contract's sources.",
@@ -29,7 +29,7 @@ out = Console()
 
 def _fail(exc: Exception) -> NoReturn:
     err.print(Text.assemble(("error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
+    raise typer.Exit(int(getattr(exc, "exit_code", 1)))
 
 
 def _cell(value: object) -> Text:
@@ -62,7 +62,7 @@ def check(
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        _fail(PipelineError(f"--as-of: {as_of!r} is not a date YYYY-MM-DD"))
+        _fail(InputError(f"--as-of: {as_of!r} is not a date YYYY-MM-DD"))
     try:
         result = check_mapping(mapping, inbox, day)
     except PipelineError as exc:
@@ -139,6 +139,6 @@ def init(
         typer.echo(text, nl=False)
         return
     if out_file.exists():
-        _fail(PipelineError(f"{out_file}: already exists; not overwritten"))
+        _fail(InputError(f"{out_file}: already exists; not overwritten"))
     out_file.write_text(text, encoding="utf-8")
     err.print(Text(f"draft mapping written to {out_file}"), highlight=False)

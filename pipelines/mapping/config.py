@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipelines.errors import PipelineError
+from pipelines.errors import InputError
 from pipelines.mapping.drop_files import INBOX_CONFIG
 from pipelines.mapping.spec import Mapping, load_mapping
 from pipelines.mapping.yaml_lines import LineDict, load_yaml
@@ -41,7 +41,7 @@ def resolve_mapping(inbox: Path, mapping: Path | None) -> Mapping | None:
         return None
     data = load_yaml(config)
     if not isinstance(data, LineDict) or set(data) - {"mapping"}:
-        raise PipelineError(f"{config}: the inbox's settings take one key, mapping: (a path)")
+        raise InputError(f"{config}: the inbox's settings take one key, mapping: (a path)")
     if data.get("mapping") in (None, ""):
         return None
     return load_mapping(config.parent / str(data["mapping"]))

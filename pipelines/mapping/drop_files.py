@@ -14,7 +14,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from pipelines.contract import FILE_EXTENSIONS, SOURCES_BY_NAME
-from pipelines.errors import PipelineError
+from pipelines.errors import InputError
 from pipelines.ingest.files import check_regular_file
 from pipelines.mapping.spec import FileSpec, Mapping
 
@@ -74,7 +74,7 @@ def sort_drop(folder: Path, mapping: Mapping, paths: list[Path] | None = None) -
         if ext in FILE_EXTENSIONS and stem in SOURCES_BY_NAME and stem not in mapping.sources:
             check_regular_file(path)
             if stem in found.canonical:
-                raise PipelineError(
+                raise InputError(
                     f"{folder}: two files for source {stem!r} ({found.canonical[stem].name}, "
                     f"{name}); a drop holds one file per source"
                 )

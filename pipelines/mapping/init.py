@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pipelines.contract import PERSONAL_COLUMNS, SOURCES, Column, Source
-from pipelines.errors import PipelineError
+from pipelines.errors import InputError
 from pipelines.ingest.files import bom_encoding, open_regular
 from pipelines.ingest.readers import Header, ReadOptions, file_format, read_header, sample_values
 
@@ -128,7 +128,7 @@ def _detect_encoding(path: Path) -> tuple[str, str]:
     if bom == "UTF-16":
         return "utf-16", "a UTF-16 byte-order mark"
     if bom is not None:
-        raise PipelineError(f"{path}: {bom} files are not supported; export UTF-8 or UTF-16")
+        raise InputError(f"{path}: {bom} files are not supported; export UTF-8 or UTF-16")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head)
     except UnicodeDecodeError:
@@ -256,7 +256,7 @@ def _translation(column: Column, values: list[str]) -> list[tuple[str, str, str]
 def draft_mapping(paths: list[Path], today: date | None = None) -> str:
     """The draft mapping's YAML text for ``paths``."""
     if not paths:
-        raise PipelineError("mapping init: name at least one export file")
+        raise InputError("mapping init: name at least one export file")
     items: list[_File] = []
     for path in paths:
         alias = re.sub(r"[^a-z0-9]+", "_", Path(path).stem.lower()).strip("_") or "file"

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 
-from pipelines.errors import PipelineError
+from pipelines.errors import InputError
 
 
 class LineDict(dict[Any, Any]):
@@ -103,13 +103,13 @@ def load_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise PipelineError(f"{path}: cannot be read as a UTF-8 YAML file ({exc})") from None
+        raise InputError(f"{path}: cannot be read as a UTF-8 YAML file ({exc})") from None
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f", line {mark.line + 1}" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
-        raise PipelineError(f"{path}{line}: {problem}") from None
+        raise InputError(f"{path}{line}: {problem}") from None
     except yaml.YAMLError as exc:
-        raise PipelineError(f"{path}: invalid YAML ({exc})") from None
+        raise InputError(f"{path}: invalid YAML ({exc})") from None

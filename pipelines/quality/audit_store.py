@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from pipelines.quality.results import CheckResult
-from pipelines.quality.sql_engine import jsonable
+if TYPE_CHECKING:  # GX comes with results; a run creates the audit tables before it needs GX
+    from pipelines.quality.results import CheckResult
 
 CHECK_RESULTS_DDL = """
 create table if not exists audit.check_results (
@@ -97,6 +98,8 @@ def store_kpi_sources(
 
 
 def _json(value: object) -> str:
+    from pipelines.quality.sql_engine import jsonable
+
     return json.dumps(jsonable(value), default=str)
 
 

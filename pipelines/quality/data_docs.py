@@ -26,9 +26,9 @@ _SRI = re.compile(r'\s+(?:integrity="[^"]*"|crossorigin="[^"]*")')
 
 
 def _run_time(run_id: str) -> datetime:
-    """The run's start time from its id (``20261125T010203Z-...``); now if unparsable."""
+    """The run's start time from its id (``20261125T010203123Z-...``); now if unparsable."""
     try:
-        return datetime.strptime(run_id[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return datetime.strptime(run_id[:15], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
     except ValueError:
         return datetime.now(UTC)
 

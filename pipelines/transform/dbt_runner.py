@@ -15,7 +15,9 @@ repository, so that concurrent runs and a read-only checkout work:
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +28,10 @@ from typing import Any
 
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
+
+from pipelines.failpoints import failpoint
+
+_LOG = logging.getLogger(__name__)
 
 #: The environment variable the repo's profile reads the warehouse path from.
 WAREHOUSE_ENV_VAR = "MENTORSHIP_WAREHOUSE"
@@ -39,6 +45,7 @@ _PROGRESS_EVENTS = frozenset(
         "LogTestResult",
         "LogNodeResult",
         "LogNodeNoOpResult",
+        "LogSnapshotResult",
         "EndOfRunSummary",
         "RunResultError",
         "RunResultFailure",
@@ -47,6 +54,10 @@ _PROGRESS_EVENTS = frozenset(
         "FinishedRunningStats",
         "MainEncounteredError",
     }
+)
+#: The events of a node that finished (the crash tests kill a run at the n-th).
+_NODE_FINISHED = frozenset(
+    {"LogModelResult", "LogTestResult", "LogNodeResult", "LogSnapshotResult"}
 )
 
 
@@ -77,6 +88,28 @@ class DbtResult:
     elapsed_seconds: float
     nodes: list[NodeResult] = field(default_factory=list)
     error: str | None = None
+    #: Exceptions raised by the progress callback, caught so that dbt never saw them.
+    callback_errors: list[str] = field(default_factory=list)
+
+    @property
+    def first_failure(self) -> NodeResult | None:
+        """The first node that errored or failed itself (not one skipped because of another)."""
+        return next((n for n in self.nodes if n.status in {"error", "fail"}), None)
+
+    def failure_reason(self) -> str | None:
+        """One line naming the first real error, from dbt's own result; None when it passed."""
+        first = self.first_failure
+        if first is not None:
+            kind = first.resource_type.replace("_", " ")
+            kind = "data test" if kind == "test" else kind
+            verb = "failed" if first.status == "fail" else "errored"
+            detail = " ".join((first.message or "").split())
+            if len(detail) > 300:
+                detail = detail[:297] + "..."
+            return f"{kind} {first.name} {verb}" + (f": {detail}" if detail else "")
+        if self.error:
+            return " ".join(self.error.split())
+        return None
 
     @property
     def failed_nodes(self) -> list[NodeResult]:
@@ -93,6 +126,15 @@ class DbtResult:
         published.
         """
         return [n for n in self.nodes if n.resource_type == "model" and n.status != "success"]
+
+    def failure_message(self) -> str:
+        """Why the build cannot be published, in one line: the first real error first."""
+        unbuilt = self.unbuilt_models
+        skipped = [n for n in unbuilt if n.status == "skipped"]
+        reason = self.failure_reason() or "dbt reported a failure without naming a node"
+        return f"dbt could not build {len(unbuilt)} model(s): {reason}" + (
+            f" ({len(skipped)} model(s) downstream of it skipped)" if skipped else ""
+        )
 
     def summary(self) -> str:
         """One line for logs: counts per status."""
@@ -122,15 +164,53 @@ def _warehouse_env(warehouse: Path) -> Iterator[None]:
             os.environ[WAREHOUSE_ENV_VAR] = previous
 
 
-def _event_logger(log: Callable[[str], None]) -> Callable[[Any], None]:
+def _event_logger(log: Callable[[str], None], errors: list[str]) -> Callable[[Any], None]:
+    """dbt's event callback, safe by construction: it never raises into dbt.
+
+    dbt calls it from its worker threads; an exception escaping it would make
+    dbt mark the node being built (and everything downstream) as an error.
+    Whatever goes wrong here (the progress display, a closed log) is caught,
+    logged once per kind, counted in ``errors``, and the build goes on.
+    """
+    safe_log = _safe(log, errors)
+
     def callback(event: Any) -> None:
-        info = event.info
-        if info.name in _PROGRESS_EVENTS or info.level in {"warn", "error"}:
-            message = (info.msg or "").strip()
-            if message:
-                log(message)
+        try:
+            info = event.info
+            if info.name in _PROGRESS_EVENTS or info.level in {"warn", "error"}:
+                message = (info.msg or "").strip()
+                if message:
+                    safe_log(message)
+            if info.name in _NODE_FINISHED:
+                failpoint("dbt.node")
+        except Exception as exc:  # an event without the fields we read: never into dbt
+            _record(errors, exc)
 
     return callback
+
+
+_errors_lock = threading.Lock()
+
+
+def _record(errors: list[str], exc: Exception) -> None:
+    text = f"{type(exc).__name__}: {exc}"
+    with _errors_lock:
+        errors.append(text)
+        first = len(errors) == 1
+    if first:
+        _LOG.warning("dbt progress callback failed (the build goes on): %s", text)
+
+
+def _safe(log: Callable[[str], None], errors: list[str]) -> Callable[[str], None]:
+    """``log`` that never raises: a failure is recorded in ``errors`` and logged once."""
+
+    def safe_log(message: str) -> None:
+        try:
+            log(message)
+        except Exception as exc:  # the display is not worth a failed night
+            _record(errors, exc)
+
+    return safe_log
 
 
 def _node_results(result: Any) -> list[NodeResult]:
@@ -181,7 +261,8 @@ def _invoke(
         "--vars",
         json.dumps({"as_of": as_of.isoformat()}),
     ]
-    runner = dbtRunner(callbacks=[_event_logger(log)])
+    callback_errors: list[str] = []
+    runner = dbtRunner(callbacks=[_event_logger(log, callback_errors)])
     started = time.perf_counter()
     with _warehouse_env(warehouse):
         try:
@@ -199,6 +280,7 @@ def _invoke(
         elapsed_seconds=elapsed,
         nodes=_node_results(outcome.result),
         error=error,
+        callback_errors=callback_errors,
     )
 
 
@@ -218,7 +300,7 @@ def build(
     failed.
     """
     result = _invoke(["build"], project_dir, warehouse, as_of, target_dir, "target", log)
-    log(result.summary())
+    _safe(log, result.callback_errors)(result.summary())
     return result
 
 

@@ -12,7 +12,7 @@ ratings_by_date as (
     select
         employee_id,
         review_date,
-        avg(rating) as rating,
+        {{ exact_avg('rating') }} as rating,
         count(*) as n_reviews
 
     from reviews

@@ -18,7 +18,7 @@ group_deltas as (
     select
         as_of_date,
         participant_group,
-        avg(engagement_delta) as engagement_delta,
+        {{ exact_avg('engagement_delta') }} as engagement_delta,
         count(*) as n_members
 
     from deltas

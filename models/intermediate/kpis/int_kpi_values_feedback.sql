@@ -33,7 +33,7 @@ side_averages as (
     select
         as_of_date,
         respondent_role,
-        avg({{ to_double('learning') }}) as learning_avg,
+        {{ exact_avg('learning') }} as learning_avg,
         count(*) as n_rows
 
     from feedback_by_date
@@ -46,8 +46,8 @@ match_sides as (
     select
         as_of_date,
         match_id,
-        avg(case when respondent_role = 'mentor' then {{ to_double('learning') }} end) as mentor_learning,
-        avg(case when respondent_role = 'mentee' then {{ to_double('learning') }} end) as mentee_learning
+        {{ exact_avg("case when respondent_role = 'mentor' then learning end") }} as mentor_learning,
+        {{ exact_avg("case when respondent_role = 'mentee' then learning end") }} as mentee_learning
 
     from feedback_by_date
     group by as_of_date, match_id

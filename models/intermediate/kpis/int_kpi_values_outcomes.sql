@@ -100,7 +100,7 @@ adjusted_gaps as (
     select
         as_of_date,
         participant_group,
-        sum(n_eligible * retention_difference) / sum(n_eligible) as adjusted_gap,
+        {{ exact_sum('n_eligible * retention_difference') }} / sum(n_eligible) as adjusted_gap,
         sum(n_eligible) as n_in_qualifying_strata
 
     from qualifying_strata

@@ -1,0 +1,114 @@
+"""``audit.runs``: one row per run of the warehouse, whatever its outcome.
+
+Beside ``audit.check_results`` and ``audit.kpi_sources`` (the quality
+stage's, ``pipelines/quality/audit_store.py``) this is what ``mentorship runs``
+and ``mentorship show`` read. A published run's row is written into its new
+warehouse before that warehouse replaces the old one, so the row and the
+marts it describes appear together; a failed or interrupted run's row waits
+in the journal (``pipelines/run_journal.py``) until the next published run
+carries it in.
+
+Statuses: ``running`` (only ever in the journal), ``publishing`` (passed every
+stage, being published: only in a run folder's manifest), ``published``,
+``failed`` (a check, the input or a bug stopped it: see ``exit_code``) and
+``interrupted`` (the process died before it finished: ``kill -9``, power).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+
+RUNS_DDL = """
+create table if not exists audit.runs (
+    run_id varchar not null,
+    drop_folder varchar not null,
+    as_of date not null,
+    status varchar not null,
+    exit_code integer,
+    error varchar,
+    started_at timestamp not null,
+    finished_at timestamp,
+    duration_seconds double,
+    n_warnings integer not null,
+    warnings json not null,
+    out varchar not null,
+    run_dir varchar not null,
+    source_files json not null,
+    pid integer,
+    host varchar
+)
+"""
+
+#: The columns of ``audit.runs`` in order; a run record is a dict with these keys.
+COLUMNS = (
+    "run_id",
+    "drop_folder",
+    "as_of",
+    "status",
+    "exit_code",
+    "error",
+    "started_at",
+    "finished_at",
+    "duration_seconds",
+    "n_warnings",
+    "warnings",
+    "out",
+    "run_dir",
+    "source_files",
+    "pid",
+    "host",
+)
+_JSON_COLUMNS = ("warnings", "source_files")
+
+
+def ensure_runs_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``audit.runs`` if missing (never dropped)."""
+    con.execute("create schema if not exists audit")
+    con.execute(RUNS_DDL)
+
+
+def store_run(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:
+    """Insert or replace one run's row."""
+    ensure_runs_table(con)
+    values = [
+        json.dumps(record.get(c), default=str) if c in _JSON_COLUMNS else record.get(c)
+        for c in COLUMNS
+    ]
+    con.execute("delete from audit.runs where run_id = ?", [record["run_id"]])
+    con.execute(
+        f"insert into audit.runs ({', '.join(COLUMNS)}) values ({', '.join('?' * len(COLUMNS))})",
+        values,
+    )
+
+
+def read_runs(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[dict[str, Any]]:
+    """Every row of ``audit.runs`` as a record, oldest first (empty before the first run).
+
+    ``catalog`` reads an attached database's table instead of the connection's own.
+    """
+    present = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'audit' "
+        "and table_name = 'runs' and database_name = coalesce(?, current_database())",
+        [catalog],
+    ).fetchone()
+    if not present or not present[0]:
+        return []
+    table = f'"{catalog}".audit.runs' if catalog else "audit.runs"
+    rows = con.execute(
+        f"select {', '.join(COLUMNS)} from {table} order by started_at, run_id"
+    ).fetchall()
+    records = []
+    for row in rows:
+        record = dict(zip(COLUMNS, row, strict=True))
+        for column in _JSON_COLUMNS:
+            record[column] = json.loads(record[column]) if record[column] else None
+        records.append(record)
+    return records
+
+
+def run_ids(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> set[str]:
+    """The run ids ``audit.runs`` holds."""
+    return {r["run_id"] for r in read_runs(con, catalog)}
