@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
-from pipelines.errors import InputFileError, PipelineError
+from pipelines.errors import ExitCode, InputFileError, PipelineError
 from pipelines.inbox import resolve_drop
 from pipelines.ingest.loader import SourceLoad, load_drop
 from pipelines.mapping.spec import load_mapping
@@ -109,7 +109,7 @@ def test_the_cli_never_shows_a_traceback(tmp_path, name):
     )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     if EXPECTED[name][0] == "fails":
-        assert result.exit_code == 1
+        assert result.exit_code == ExitCode.BAD_INPUT
         assert result.stderr.strip().count("\n") == 0, result.stderr
         assert result.stderr.startswith("error: ")
     else:
@@ -240,7 +240,7 @@ def test_markup_in_a_path_or_a_header_is_printed_as_text(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["ingest", "--inbox", str(drop), "--warehouse",
                                  str(tmp_path / "w.duckdb")])  # fmt: skip
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.BAD_INPUT
     assert "[/]inbox[red]" in result.stderr and "MarkupError" not in result.stderr
     # A loadable file with markup in an ignored column's name: listed literally.
     write_csv(drop / "employees.csv", [*EMPLOYEES_HEADER, "[bold]x[/bold]"],

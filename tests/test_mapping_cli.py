@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.errors import ExitCode
 from pipelines.mapping.init import draft_mapping
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,7 +82,7 @@ def test_check_of_a_wrong_mapping_is_one_line_naming_file_line_and_column(hr_dro
     mapping.write_text(text)
     line = 1 + text.splitlines().index("      manager_id: ManagerNo")
     code, _, err = _check(mapping, hr_drop)
-    assert code == 1
+    assert code == ExitCode.BAD_INPUT
     assert err.strip() == (
         f"error: {mapping}, line {line}: employees.manager_id: input column 'ManagerNo' is not "
         "in HRDataset_v14.csv (did you mean 'ManagerID'?)"
@@ -123,7 +124,7 @@ def test_init_drafts_a_mapping_of_the_hr_dataset_that_checks_after_the_readme_ed
     draft_file = tmp_path / "draft.yaml"
     draft_file.write_text(draft)
     code, _, err = _check(draft_file, hr_drop)
-    assert code == 1 and "employees: required column job_level is not fed" in err
+    assert code == ExitCode.BAD_INPUT and "employees: required column job_level is not fed" in err
     draft_file.write_text(_apply_readme_edits(draft))
     code, out, err = _check(draft_file, hr_drop)
     assert code == 0, err
@@ -135,4 +136,4 @@ def test_init_writes_a_file_only_when_asked_and_never_over_one(tmp_path):
     result = runner.invoke(app, ["mapping", "init", str(HRDATASET), "--out", str(target)])
     assert result.exit_code == 0 and target.read_text().startswith("# Drafted by")
     again = runner.invoke(app, ["mapping", "init", str(HRDATASET), "--out", str(target)])
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == ExitCode.BAD_INPUT and "already exists" in again.stderr
