@@ -152,7 +152,7 @@ def test_runs_and_show_tell_what_every_night_did(nights) -> None:
     code, shown = site.cli("latest", command="show")
     assert code == 0
     assert "outcome  published" in shown and f"{DAYS[2]}" in shown
-    assert "employees: sha256 " in shown and "checks  " in shown
+    assert "employees.csv: sha256 " in shown and "checks  " in shown
 
 
 def test_every_file_of_the_nights_is_readable_by_its_owner_only(nights) -> None:
