@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -108,3 +109,35 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSite:
     generate_demo(DEMO_EMPLOYEES, DEMO_SEED, DEMO_AS_OF, site.inbox)
     run(site.inbox, site.out, site.warehouse, reporter=PlainReporter(lambda _m: None))
     return site
+
+
+#: The KPI demo: large enough for the adjusted gaps to rest on a few hundred people.
+KPI_DEMO_EMPLOYEES = 5000
+KPI_DEMO_AS_OF = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def demo_kpis(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A 5,000-employee demo through ingest and dbt only: kpis.json, truth, warehouse."""
+    import json
+
+    from pipelines.demo.generate import generate_demo
+    from pipelines.run import PlainReporter, default_stages, run
+
+    root = tmp_path_factory.mktemp("pipeline")
+    generate_demo(KPI_DEMO_EMPLOYEES, 7, KPI_DEMO_AS_OF, root / "inbox")
+    stages = [s for s in default_stages() if s[0] in ("ingest", "transform")]
+    ctx = run(
+        root / "inbox",
+        root / "published",
+        root / "warehouse.duckdb",
+        reporter=PlainReporter(lambda _m: None),
+        stages=stages,
+    )
+    return {
+        "kpis": json.loads((root / "published" / "kpis.json").read_text()),
+        "truth": json.loads((root / "inbox" / "ground_truth.json").read_text()),
+        "warehouse": root / "warehouse.duckdb",
+        "run_dir": ctx.run_dir,
+        "as_of": KPI_DEMO_AS_OF,
+    }

@@ -41,6 +41,32 @@ side_averages as (
 
 ),
 
+side_spreads as (
+
+    -- the sample variance of each side's learning scores (a second pass,
+    -- exact sums: the same bits on every run)
+    select
+        side_averages.as_of_date,
+        side_averages.respondent_role,
+        side_averages.learning_avg,
+        side_averages.n_rows,
+        case when side_averages.n_rows >= 2 then
+            {{ exact_sum('power(feedback_by_date.learning - side_averages.learning_avg, 2)') }}
+                / (side_averages.n_rows - 1)
+        end as learning_variance
+
+    from side_averages
+    inner join feedback_by_date
+        on side_averages.as_of_date = feedback_by_date.as_of_date
+        and side_averages.respondent_role = feedback_by_date.respondent_role
+    group by
+        side_averages.as_of_date,
+        side_averages.respondent_role,
+        side_averages.learning_avg,
+        side_averages.n_rows
+
+),
+
 match_sides as (
 
     select
@@ -74,8 +100,14 @@ final as (
 
     {% for side in ['mentor', 'mentee'] %}
     select
-        {{ kpi_select(side ~ '_learning_avg', 'learning_avg', 'n_rows') }}
-    from side_averages
+        {{ kpi_select(
+            side ~ '_learning_avg',
+            'learning_avg',
+            'n_rows',
+            mean_low('learning_avg', 'learning_variance', 'n_rows'),
+            mean_high('learning_avg', 'learning_variance', 'n_rows')
+        ) }}
+    from side_spreads
     where respondent_role = '{{ side }}'
 
     union all

@@ -79,7 +79,14 @@ qualifying_strata as (
         members.n_eligible,
         {{ to_double('members.n_retained') }} / members.n_eligible
             - {{ to_double('non_participants.n_retained') }} / non_participants.n_eligible
-            as retention_difference
+            as retention_difference,
+        -- the binomial variance of that difference (independent samples)
+        {{ to_double('members.n_retained') }} * (members.n_eligible - members.n_retained)
+            / power(members.n_eligible, 3)
+        + {{ to_double('non_participants.n_retained') }}
+            * (non_participants.n_eligible - non_participants.n_retained)
+            / power(non_participants.n_eligible, 3)
+            as retention_difference_variance
 
     from strata as members
     inner join strata as non_participants
@@ -96,11 +103,15 @@ qualifying_strata as (
 
 adjusted_gaps as (
 
-    -- weighted by the group's eligible members in each qualifying stratum
+    -- weighted by the group's eligible members in each qualifying stratum;
+    -- the variance of that weighted sum of independent stratum differences
+    -- is sum(w^2 * variance) with w = n_eligible / sum(n_eligible)
     select
         as_of_date,
         participant_group,
         {{ exact_sum('n_eligible * retention_difference') }} / sum(n_eligible) as adjusted_gap,
+        {{ exact_sum('n_eligible * n_eligible * retention_difference_variance') }}
+            / power(sum(n_eligible), 2) as adjusted_gap_variance,
         sum(n_eligible) as n_in_qualifying_strata
 
     from qualifying_strata
@@ -155,7 +166,9 @@ final as (
         {{ kpi_select(
             'retention_12m_gap_' ~ group ~ '_adjusted',
             'adjusted_gap',
-            'n_in_qualifying_strata'
+            'n_in_qualifying_strata',
+            stratified_gap_bound('adjusted_gap', 'adjusted_gap_variance', 'low'),
+            stratified_gap_bound('adjusted_gap', 'adjusted_gap_variance', 'high')
         ) }}
     from adjusted_gaps
     where participant_group = '{{ group }}'
