@@ -270,6 +270,7 @@ def gap_sentence(k: KpiTable, side: str) -> str:
             f" (over the {adjusted.n:,}{_of_eligible(k, side)} {who.lower()} who have enough "
             "comparable colleagues). "
         ),
+        esc(_uncertainty(adjusted)),
         esc(_why(naive.value, adjusted.value, who.lower())),
         esc(_caution(k, side, adjusted)),
         esc(
@@ -284,6 +285,17 @@ def _of_eligible(k: KpiTable, side: str) -> str:
     """' of 161 eligible' when the group's retention is published (its n is the eligible)."""
     rate = k.get(f"retention_12m_{side}")
     return f" of {rate.n:,} eligible" if kpi_state(rate) == "published" and rate.n else ""
+
+
+def _uncertainty(gap: Kpi) -> str:
+    """The gap's 95% interval in words, and what it means when it includes zero."""
+    if gap.ci_low is None or gap.ci_high is None:
+        return ""
+    low, high = (f"{v * 100:+.1f}" for v in (gap.ci_low, gap.ci_high))
+    text = f"The 95% interval runs from {low} to {high} percentage points"
+    if gap.ci_low <= 0 <= gap.ci_high:
+        return text + ": it includes zero, so these numbers cannot tell the gap from none. "
+    return text + ". "
 
 
 def _caution(k: KpiTable, side: str, adjusted: Kpi) -> str:

@@ -83,3 +83,25 @@ def test_every_number_in_the_sentence_is_traceable_to_its_kpi():
     ]
     for _k, value, shown in refs:
         assert abs(float(shown) / 100 - abs(float(value))) <= 0.0005
+
+
+def _with_interval(adjusted: float, low: float, high: float) -> KpiTable:
+    table = _table(0.098, adjusted)
+    rows = [
+        Kpi(k.kpi, None, None, k.value, k.n, False, k.unavailable, low, high)
+        if k.kpi.endswith("_adjusted")
+        else k
+        for k in table.rows
+    ]
+    return KpiTable(rows)
+
+
+def test_sentence_gives_the_adjusted_gaps_interval():
+    text = _text(gap_sentence(_with_interval(0.05, 0.021, 0.079), "mentee"))
+    assert "95% interval runs from +2.1 to +7.9 percentage points." in text
+    assert "cannot tell" not in text
+
+
+def test_an_interval_that_includes_zero_is_read_as_no_clear_gap():
+    text = _text(gap_sentence(_with_interval(0.03, -0.012, 0.072), "mentee"))
+    assert "from -1.2 to +7.2 percentage points: it includes zero" in text
