@@ -41,7 +41,8 @@ def rows(demo_kpis: dict[str, Any]) -> dict[str, pd.DataFrame]:
     try:
         return {
             "feedback": con.execute(
-                "select respondent_role, learning from main_intermediate.int_feedback_joined_to_matches"
+                "select respondent_role, learning"
+                " from main_intermediate.int_feedback_joined_to_matches"
                 " where counts_from_date <= ?",
                 [as_of],
             ).df(),
@@ -65,9 +66,7 @@ def rows(demo_kpis: dict[str, Any]) -> dict[str, pd.DataFrame]:
 
 
 def _t_interval(values: np.ndarray) -> tuple[float, float]:
-    low, high = stats.t.interval(
-        0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values)
-    )
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=values.mean(), scale=stats.sem(values))
     return float(low), float(high)
 
 
@@ -166,7 +165,7 @@ def _dbt_show(sql: str, tmp_path: Path) -> list[tuple[Any, ...]]:
 
 
 def test_t_quantiles_match_scipy(tmp_path: Path, monkeypatch) -> None:
-    """Integer df below 30 exact, above by the expansion; a fractional df below 30 is rounded down."""
+    """Integer df below 30 exact, above by the expansion; fractional df below 30 rounds down."""
     monkeypatch.setenv("MENTORSHIP_WAREHOUSE", str(tmp_path / "empty.duckdb"))
     dfs = [*range(1, 40), 45.5, 57.25, 99.0, 150.0, 487.3, 1000.0, 12345.0, 2.5, 7.9, 29.99, 0.5]
     values = ", ".join(f"({df!r})" for df in dfs)
