@@ -126,6 +126,10 @@ class KpiSummary:
     intervals: int
     covered: int
     missing_intervals: int
+    #: sd of error / (half-width / 1.96) over intervals of non-zero width: 1 when the
+    #: intervals have the right width, above 1 when they are too narrow
+    z_spread: float | None = None
+    zero_width: int = 0
 
     @property
     def coverage(self) -> float | None:
@@ -202,7 +206,25 @@ def summarise(results: Sequence[SeedResult], kpi: str, role: str, kind: str) -> 
         intervals=sum(h is not None for h in hits),
         covered=sum(h is True for h in hits),
         missing_intervals=sum(h is None for h in hits),
+        z_spread=_z_spread(published, kpi, role),
+        zero_width=sum(
+            1 for r in published if (iv := r.intervals.get(kpi)) is not None and iv[1] - iv[0] <= 0
+        ),
     )
+
+
+def _z_spread(published: Sequence[SeedResult], kpi: str, role: str) -> float | None:
+    """sd of the standardised errors (half-width / 1.96 as the standard error)."""
+    z = []
+    for r in published:
+        interval, estimate, truth = r.intervals.get(kpi), r.estimates.get(kpi), r.truths.get(role)
+        if interval is None or estimate is None or truth is None or interval[1] <= interval[0]:
+            continue
+        z.append((estimate - truth) / ((interval[1] - interval[0]) / (2 * 1.959964)))
+    if len(z) < 2:
+        return None
+    mean = math.fsum(z) / len(z)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in z) / (len(z) - 1))
 
 
 def summarise_all(results: Sequence[SeedResult]) -> list[KpiSummary]:
@@ -488,9 +510,13 @@ def render_report(calibration: Calibration, cores: int | None = None) -> str:
         "published 95% intervals that contain the truth, with its Wilson 95% interval. A "
         "published value without an interval counts as a missing interval, not as a miss.",
         "",
+        "The spread of standardised errors is the standard deviation of error ÷ (half-width ÷ "
+        "1.96) over intervals of non-zero width: about 1 when the intervals have the right "
+        "width, 1.2 when they are 20% too narrow (or the errors vary more than they allow).",
+        "",
         "| KPI | published | mean error (pp) ± se | RMSE (pp) | coverage [Wilson 95%] "
-        "| missing intervals |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| missing intervals | zero-width intervals | spread of standardised errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in summaries:
         se = f" ± {_pp(s.mean_error_se, sign=False)}" if s.mean_error_se is not None else ""
@@ -502,7 +528,8 @@ def render_report(calibration: Calibration, cores: int | None = None) -> str:
         )
         lines.append(
             f"| `{s.kpi}` | {s.published} of {s.organisations} | {_pp(s.mean_error)}{se} "
-            f"| {_pp(s.rmse, sign=False)} | {coverage} | {s.missing_intervals} |"
+            f"| {_pp(s.rmse, sign=False)} | {coverage} | {s.missing_intervals} "
+            f"| {s.zero_width} | {'–' if s.z_spread is None else f'{s.z_spread:.2f}'} |"
         )
     lines += ["", "## Verdict", ""]
     for s in summaries:
@@ -521,6 +548,12 @@ def render_report(calibration: Calibration, cores: int | None = None) -> str:
             )
             lines.append(f"- `{s.kpi}` (biased on purpose): {bias}")
     lines += [
+        "",
+        "How to read a miss: a mean error near 0 with a spread of standardised errors above 1 "
+        "means the estimate is right on average and its intervals are too narrow; zero-width "
+        "intervals come from organisations whose qualifying strata all had every member of a "
+        "group stay (or leave), where the closed-form variance p(1 − p)/n is 0. DECISIONS.md "
+        "(*The adjusted gap's calibration*) says what was found and what would reach the target.",
         "",
         "## Organisations",
         "",

@@ -131,3 +131,14 @@ def test_calibrate_rejects_a_bad_date_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--as-of: '2026-13-01' is not a date" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_spread_of_standardised_errors_and_zero_width_intervals() -> None:
+    intervals = [[0.00, 0.08], [0.02, 0.06], [-0.04, 0.12], [0.05, 0.05]]
+    estimates = [0.04, 0.05, 0.02, 0.05]
+    pairs = list(zip(estimates, intervals, strict=True))
+    results = [_result(i, 0.03, e, iv) for i, (e, iv) in enumerate(pairs)]
+    s = cal.summarise(results, "retention_12m_gap_mentee_adjusted", "mentee", "adjusted")
+    z = [(e - 0.03) / ((iv[1] - iv[0]) / (2 * 1.959964)) for e, iv in pairs[:3]]
+    assert s.zero_width == 1  # the last interval has no width: left out of the spread
+    assert s.z_spread == pytest.approx(np.std(z, ddof=1))
