@@ -33,6 +33,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -56,6 +57,7 @@ TARGET_STATEMENT = (
     "organisations; the naive gap is biased on purpose (planted selection into participation)."
 )
 DEFAULT_AS_OF = date(2026, 11, 25)
+Z_975 = NormalDist().inv_cdf(0.975)
 RESULTS_FILE = "results.jsonl"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 #: What decides the numbers: a change in any of these makes earlier results stale.
@@ -220,11 +222,8 @@ def _z_spread(published: Sequence[SeedResult], kpi: str, role: str) -> float | N
         interval, estimate, truth = r.intervals.get(kpi), r.estimates.get(kpi), r.truths.get(role)
         if interval is None or estimate is None or truth is None or interval[1] <= interval[0]:
             continue
-        z.append((estimate - truth) / ((interval[1] - interval[0]) / (2 * 1.959964)))
-    if len(z) < 2:
-        return None
-    mean = math.fsum(z) / len(z)
-    return math.sqrt(math.fsum((v - mean) ** 2 for v in z) / (len(z) - 1))
+        z.append((estimate - truth) / ((interval[1] - interval[0]) / (2 * Z_975)))
+    return statistics.stdev(z) if len(z) >= 2 else None
 
 
 def summarise_all(results: Sequence[SeedResult]) -> list[KpiSummary]:

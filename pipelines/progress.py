@@ -112,22 +112,23 @@ class LineReporter:
         self._stream = stream
         self._lock = threading.Lock()
 
-    def _write(self, text: str) -> None:
+    def line(self, text: str) -> None:
+        """One timestamped line, flushed at once."""
         stream = self._stream or sys.stderr
         with self._lock:
             stream.write(f"{datetime.now():%H:%M:%S} {text}\n")
             stream.flush()
 
     def stage(self, name: str) -> None:
-        self._write(f"== {name}")
+        self.line(f"== {name}")
 
     def step(self, message: str) -> None:
         counted = COUNTED.match(message)
         if counted is None or _shown(counted[3]):
-            self._write(f"   {message}")
+            self.line(f"   {message}")
 
     def warn(self, message: str) -> None:
-        self._write(f"   warning: {message}")
+        self.line(f"   warning: {message}")
 
     def close(self) -> None:
         """Nothing to stop."""
