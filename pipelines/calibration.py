@@ -42,6 +42,9 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
+import pipelines.demo
+from pipelines.paths import project_dir
+
 #: The KPIs calibrated: (kpi, role, kind).
 KPIS: tuple[tuple[str, str, str], ...] = (
     ("retention_12m_gap_mentee_naive", "mentee", "naive"),
@@ -59,9 +62,10 @@ TARGET_STATEMENT = (
 DEFAULT_AS_OF = date(2026, 11, 25)
 Z_975 = NormalDist().inv_cdf(0.975)
 RESULTS_FILE = "results.jsonl"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-#: What decides the numbers: a change in any of these makes earlier results stale.
-FINGERPRINTED = ("dbt_project.yml", "models", "macros", "snapshots", "pipelines/demo")
+#: What decides the numbers: a change in any of these makes earlier results stale
+#: (the dbt project's files, and the demo generator that plants the truth).
+FINGERPRINTED = ("dbt_project.yml", "models", "macros", "seeds", "snapshots")
+DEMO_PACKAGE = Path(pipelines.demo.__file__).resolve().parent
 
 
 # --- statistics (pure) -------------------------------------------------------------------
@@ -291,8 +295,8 @@ def run_seed(
     stays for inspection (and the next call deletes it before starting).
     """
     from pipelines.demo.generate import generate_demo
-    from pipelines.run import run, stage_ingest
-    from pipelines.stages import kpis_stage
+    from pipelines.run import run
+    from pipelines.stages import ingest_stage, kpis_stage
 
     say = on_stage or (lambda _stage: None)
     if work.exists():
@@ -306,7 +310,7 @@ def run_seed(
         work / "published",
         work / "warehouse.duckdb",
         reporter=_StageReporter(say),
-        stages=[("ingest", stage_ingest), ("transform", kpis_stage)],
+        stages=[("ingest", ingest_stage), ("transform", kpis_stage)],
     )
     kpis = json.loads((work / "published" / "kpis.json").read_text(encoding="utf-8"))
     truth = json.loads((work / "inbox" / "ground_truth.json").read_text(encoding="utf-8"))
@@ -345,16 +349,20 @@ class _StageReporter:
 # --- results file and the loop -------------------------------------------------------------
 
 
-def code_fingerprint(project_dir: Path = PROJECT_DIR) -> str:
+def code_fingerprint(project: Path | None = None) -> str:
     """A short hash of the files that decide the KPIs and the truth (see FINGERPRINTED)."""
+    project = project or project_dir()
     digest = hashlib.sha256()
-    for name in FINGERPRINTED:
-        root = project_dir / name
+    roots = [(project, project / name) for name in FINGERPRINTED]
+    roots.append((DEMO_PACKAGE.parent, DEMO_PACKAGE))
+    for base, root in roots:
+        if not root.exists():
+            continue
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for path in files:
             if "__pycache__" in path.parts or path.suffix == ".pyc":
                 continue
-            digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0")
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pipelines
+from pipelines.context import RunContext
+from pipelines.contract import LOAD_ORDER
+from pipelines.paths import project_dir
 
 _DEPENDENCIES = (
     "duckdb",
@@ -26,7 +31,7 @@ def code_version() -> dict[str, str | None]:
     """The package version and, when run from a git checkout, the commit."""
     commit: str | None = None
     try:
-        repo = Path(__file__).resolve().parent.parent
+        repo = project_dir()
         commit = (
             subprocess.run(
                 ["git", "-C", str(repo), "rev-parse", "HEAD"],
@@ -67,3 +72,50 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     except (OSError, json.JSONDecodeError):
         return None
     return manifest if isinstance(manifest, dict) else None
+
+
+def _versions(ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Code and dependency versions, looked up once per run (the manifest is rewritten often)."""
+    if ctx.versions is None:
+        ctx.versions = (code_version(), dependency_versions())
+    return ctx.versions
+
+
+def build_manifest(
+    ctx: RunContext, status: str, error: str | None = None, exit_code: int | None = None
+) -> dict[str, Any]:
+    """The manifest's content as the run knows it now (contract section 5).
+
+    Written when the run starts (status ``running``), at every stage, before
+    it publishes (``publishing``) and when it ends (``published`` or
+    ``failed``); the data-quality report shows the ``publishing`` one.
+    """
+    exported = {load.source for load in ctx.loads}
+    code, dependencies = _versions(ctx)
+    return {
+        "run_id": ctx.run_id,
+        "as_of": ctx.as_of.isoformat(),
+        "status": status,
+        "stage": ctx.stage,
+        "error": error,
+        "exit_code": exit_code,
+        "started_at": ctx.started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "code": code,
+        "dependencies": dependencies,
+        "drop": str(ctx.drop.folder),
+        "mapping": ctx.drop.mapping.manifest_record() if ctx.drop.mapping else None,
+        "warehouse": str(ctx.target),
+        "sources": [load.manifest_record() for load in ctx.loads],
+        # SHA-256 of every input file (and of the mapping): the next night's
+        # drop with the same fingerprint is skipped
+        "fingerprint": dict(ctx.source_files),
+        "sources_not_exported": sorted(set(LOAD_ORDER) - exported),
+        "unknown_files": list(ctx.drop.unknown_files),
+        "warnings": list(ctx.warnings),
+        "checks": list(ctx.checks),
+        "stage_seconds": {k: round(v, 3) for k, v in ctx.stage_seconds.items()},
+        "outputs": dict(ctx.outputs),
+    }

@@ -19,136 +19,30 @@ publication and warehouse stay.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from pipelines import manifest as manifest_mod
 from pipelines import run_journal
-from pipelines.contract import LOAD_ORDER
+from pipelines.context import LoggingReporter, PlainReporter, Reporter, RunContext, Stage
 from pipelines.errors import InternalError, PipelineError
 from pipelines.failpoints import failpoint
 from pipelines.inbox import Drop, fingerprint, resolve_drop
-from pipelines.ingest.loader import SourceLoad, load_drop
 from pipelines.locks import held
+from pipelines.manifest import build_manifest
 from pipelines.permissions import owner_only, restrict_tree
 from pipelines.publish import check_out_folder, publish, runs_root, start_run_dir
-from pipelines.warehouse import connect
+from pipelines.run_audit import run_record
+from pipelines.stages import default_stages
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 #: Published run folders kept per output (``--keep-runs``); older ones are pruned.
 DEFAULT_KEEP_RUNS = 30
-
-
-class Reporter(Protocol):
-    """Where a run tells its progress (the CLI shows it with rich)."""
-
-    def stage(self, name: str) -> None: ...
-    def step(self, message: str) -> None: ...
-    def warn(self, message: str) -> None: ...
-
-
-class PlainReporter:
-    """Progress as plain lines, for tests and logs."""
-
-    def __init__(self, write: Callable[[str], None] = print) -> None:
-        self.write = write
-
-    def stage(self, name: str) -> None:
-        self.write(f"== {name}")
-
-    def step(self, message: str) -> None:
-        self.write(f"   {message}")
-
-    def warn(self, message: str) -> None:
-        self.write(f"   warning: {message}")
-
-
-class LoggingReporter:
-    """Passes progress on and keeps every line, timestamped, in the run's ``run.log``.
-
-    The log is what an auditor reads later: every stage, every dbt node, every
-    warning, whether or not anybody watched the terminal. dbt calls ``step``
-    from its worker threads, so every method holds one lock: lines never
-    interleave, and the reporter inside is never entered by two threads.
-    """
-
-    def __init__(self, inner: Reporter, log_path: Path) -> None:
-        self.inner = inner
-        self.log = log_path.open("a", encoding="utf-8")
-        self._lock = threading.RLock()
-
-    def record(self, kind: str, message: str) -> None:
-        """Append one timestamped line to the log only."""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._lock:
-            if not self.log.closed:
-                self.log.write(f"{now} {kind:<5} {message}\n")
-                self.log.flush()
-
-    def stage(self, name: str) -> None:
-        with self._lock:
-            self.record("STAGE", name)
-            self.inner.stage(name)
-
-    def step(self, message: str) -> None:
-        with self._lock:
-            self.record("STEP", message)
-            self.inner.step(message)
-
-    def warn(self, message: str) -> None:
-        with self._lock:
-            self.record("WARN", message)
-            self.inner.warn(message)
-
-    def close(self) -> None:
-        with self._lock:
-            self.log.close()
-
-
-@dataclass
-class RunContext:
-    """Everything one run knows; stages read and add to it."""
-
-    run_id: str
-    drop: Drop
-    #: The warehouse file the stages read and write: the run's new build.
-    warehouse: Path
-    out: Path
-    run_dir: Path
-    reporter: Reporter
-    loads: list[SourceLoad] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    checks: list[dict[str, Any]] = field(default_factory=list)
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    #: The warehouse the build replaces when the run passes (default: ``warehouse``).
-    warehouse_target: Path | None = None
-    #: The stage running now (or the last one reached).
-    stage: str = "start"
-
-    @property
-    def as_of(self) -> date:
-        return self.drop.as_of
-
-    @property
-    def target(self) -> Path:
-        """The warehouse analysts read, which this run replaces when it passes."""
-        return self.warehouse_target or self.warehouse
-
-
-Stage = Callable[[RunContext], None]
 
 
 def new_run_id(as_of: date) -> str:
@@ -164,121 +58,6 @@ def new_run_id(as_of: date) -> str:
 def default_warehouse(out: Path) -> Path:
     """``warehouse.duckdb`` beside the publication when ``--warehouse`` is not given."""
     return out.parent / "warehouse.duckdb"
-
-
-def stage_ingest(ctx: RunContext) -> None:
-    """Load every source file of the drop into the raw schema."""
-    con = connect(ctx.warehouse)
-    names = [name for name in LOAD_ORDER if name in ctx.drop.files]
-
-    def loaded(source: str) -> None:
-        ctx.reporter.step(f"{names.index(source) + 1} of {len(names)} loading {source}")
-        failpoint("ingest.source")
-
-    try:
-        ctx.loads = load_drop(con, ctx.drop, ctx.run_id, on_source=loaded)
-    finally:
-        con.close()
-    for load in ctx.loads:
-        ctx.reporter.step(
-            f"{load.source}: {load.rows_read} read, {load.rows_accepted} accepted, "
-            f"{load.rows_quarantined} quarantined"
-        )
-    for name in ctx.drop.unknown_files:
-        ctx.warnings.append(f"{ctx.drop.folder / name}: not a contract source, not read")
-
-
-def default_stages() -> list[tuple[str, Stage]]:
-    """The stages of a nightly run, in order."""
-    from pipelines.quality.stages import check_marts_stage, check_sources_stage
-    from pipelines.stages import transform_stage
-    from reports.build import report_stage
-
-    return [
-        ("ingest", stage_ingest),
-        ("check_sources", check_sources_stage),
-        ("transform", transform_stage),
-        ("check_marts", check_marts_stage),
-        ("report", report_stage),
-    ]
-
-
-def _versions(ctx: RunContext) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Code and dependency versions, looked up once per run (the manifest is rewritten often)."""
-    if "versions" not in ctx.extra:
-        ctx.extra["versions"] = (manifest_mod.code_version(), manifest_mod.dependency_versions())
-    versions: tuple[dict[str, Any], dict[str, Any]] = ctx.extra["versions"]
-    return versions
-
-
-def build_manifest(
-    ctx: RunContext, status: str, error: str | None = None, exit_code: int | None = None
-) -> dict[str, Any]:
-    """The manifest's content as the run knows it now (contract section 5).
-
-    Written when the run starts (status ``running``), at every stage, before
-    it publishes (``publishing``) and when it ends (``published`` or
-    ``failed``); the data-quality report shows the ``publishing`` one.
-    """
-    exported = {load.source for load in ctx.loads}
-    code, dependencies = _versions(ctx)
-    return {
-        "run_id": ctx.run_id,
-        "as_of": ctx.as_of.isoformat(),
-        "status": status,
-        "stage": ctx.stage,
-        "error": error,
-        "exit_code": exit_code,
-        "started_at": ctx.started_at.isoformat(timespec="seconds"),
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "code": code,
-        "dependencies": dependencies,
-        "drop": str(ctx.drop.folder),
-        "mapping": ctx.drop.mapping.manifest_record() if ctx.drop.mapping else None,
-        "warehouse": str(ctx.target),
-        "sources": [load.manifest_record() for load in ctx.loads],
-        # SHA-256 of every input file (and of the mapping): the next night's
-        # drop with the same fingerprint is skipped
-        "fingerprint": ctx.extra.get("source_files", {}),
-        "sources_not_exported": sorted(set(LOAD_ORDER) - exported),
-        "unknown_files": list(ctx.drop.unknown_files),
-        "warnings": list(ctx.warnings),
-        "checks": list(ctx.checks),
-        "stage_seconds": {k: round(v, 3) for k, v in ctx.stage_seconds.items()},
-        "outputs": dict(ctx.outputs),
-    }
-
-
-def run_record(
-    ctx: RunContext, status: str, exit_code: int | None = None, error: str | None = None
-) -> dict[str, Any]:
-    """The run's row of ``audit.runs`` (and of its journal entry)."""
-    finished = None if status == "running" else datetime.now(UTC)
-    return {
-        "run_id": ctx.run_id,
-        "drop_folder": str(ctx.drop.folder),
-        "as_of": ctx.as_of.isoformat(),
-        "status": status,
-        "stage": ctx.stage,
-        "exit_code": exit_code,
-        "error": error,
-        "started_at": ctx.started_at.replace(tzinfo=None).isoformat(timespec="seconds"),
-        "finished_at": finished.replace(tzinfo=None).isoformat(timespec="seconds")
-        if finished
-        else None,
-        "duration_seconds": round((finished - ctx.started_at).total_seconds(), 3)
-        if finished
-        else None,
-        "n_warnings": len(ctx.warnings),
-        "warnings": list(ctx.warnings),
-        "out": str(ctx.out),
-        "run_dir": str(ctx.run_dir),
-        "source_files": ctx.extra.get("source_files", {}),
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-    }
 
 
 def _write_manifest(ctx: RunContext, status: str, **kw: Any) -> None:
@@ -366,7 +145,7 @@ def run_drop(
             ctx.warnings.append(notice)
             logged.warn(notice)
         logged.step(f"run {run_id}: drop {drop.folder}, as of {drop.as_of}")
-        ctx.extra["source_files"] = fingerprint(drop)
+        ctx.source_files = fingerprint(drop)
         build = start_build(warehouse, run_id)
         _run_stages(ctx, stages if stages is not None else default_stages())
         _commit(ctx, build, commit)

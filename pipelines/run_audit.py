@@ -17,9 +17,14 @@ stage, being published: only in a run folder's manifest), ``published``,
 from __future__ import annotations
 
 import json
+import os
+import socket
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+
+from pipelines.context import RunContext
 
 RUNS_DDL = """
 create table if not exists audit.runs (
@@ -112,3 +117,33 @@ def read_runs(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> lis
 def run_ids(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> set[str]:
     """The run ids ``audit.runs`` holds."""
     return {r["run_id"] for r in read_runs(con, catalog)}
+
+
+def run_record(
+    ctx: RunContext, status: str, exit_code: int | None = None, error: str | None = None
+) -> dict[str, Any]:
+    """The run's row of ``audit.runs`` (and of its journal entry)."""
+    finished = None if status == "running" else datetime.now(UTC)
+    return {
+        "run_id": ctx.run_id,
+        "drop_folder": str(ctx.drop.folder),
+        "as_of": ctx.as_of.isoformat(),
+        "status": status,
+        "stage": ctx.stage,
+        "exit_code": exit_code,
+        "error": error,
+        "started_at": ctx.started_at.replace(tzinfo=None).isoformat(timespec="seconds"),
+        "finished_at": finished.replace(tzinfo=None).isoformat(timespec="seconds")
+        if finished
+        else None,
+        "duration_seconds": round((finished - ctx.started_at).total_seconds(), 3)
+        if finished
+        else None,
+        "n_warnings": len(ctx.warnings),
+        "warnings": list(ctx.warnings),
+        "out": str(ctx.out),
+        "run_dir": str(ctx.run_dir),
+        "source_files": dict(ctx.source_files),
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+    }

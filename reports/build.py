@@ -1,9 +1,9 @@
 """Build the run's reports: four HTML files and the leadership PDF.
 
 ``build_reports`` needs only a warehouse, a run folder and a manifest dict
-(``manifest.json``'s shape), so tests and notebooks call it directly;
-``report_stage`` is the same thing as a stage of the nightly run, after the
-dbt transform and the quality checks.
+(``manifest.json``'s shape): the reports never see the run itself. The
+nightly run calls it from its report stage (``pipelines/stages/report.py``);
+tests and notebooks call it directly.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 
@@ -21,9 +21,6 @@ from pipelines.errors import PipelineError
 from reports import data_quality, program_impact, program_operations, queries, workforce
 from reports.page import run_info_from_manifest
 from reports.pdf import PdfError, html_to_pdf
-
-if TYPE_CHECKING:  # the run imports this module lazily; keep the import one-way
-    from pipelines.run import RunContext
 
 #: Output name (the key in ``manifest.json``'s ``outputs``) -> file in the run folder.
 HTML_FILES = {
@@ -105,26 +102,6 @@ def build_reports(
             result.bytes["program_impact_pdf"] = (run_dir / PDF_FILE).stat().st_size
         result.seconds["program_impact_pdf"] = time.perf_counter() - t0
     return result
-
-
-def manifest_so_far(ctx: RunContext) -> dict[str, Any]:
-    """The manifest as the run knows it before publishing (same fields as manifest.json)."""
-    from pipelines.run import build_manifest
-
-    return build_manifest(ctx, "publishing")
-
-
-def report_stage(ctx: RunContext) -> None:
-    """The nightly run's report stage: build every report into the run folder."""
-    result = build_reports(ctx.warehouse, ctx.run_dir, manifest_so_far(ctx))
-    ctx.outputs.update(result.outputs)
-    ctx.warnings.extend(result.warnings)
-    for warning in result.warnings:
-        ctx.reporter.warn(warning)
-    for name, seconds in result.seconds.items():
-        size = result.bytes.get(name)
-        mb = f", {size / 1e6:.1f} MB" if size is not None else ""
-        ctx.reporter.step(f"{name}: {seconds:.2f}s{mb}")
 
 
 def main(argv: list[str] | None = None) -> None:

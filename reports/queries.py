@@ -16,7 +16,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -24,9 +23,7 @@ import pandas as pd
 import yaml  # type: ignore[import-untyped]
 
 from pipelines.contract import SOURCES, SOURCES_BY_NAME
-
-#: The repository root (where ``dbt_project.yml`` lives).
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from pipelines.paths import project_dir
 
 #: The schema dbt builds the marts in (the profile's target schema).
 MARTS = "main"
@@ -441,7 +438,7 @@ def dbt_var(name: str) -> Any:
     Read from the project file so that the words a report prints ("no held
     session in 45 days") follow the number the models were built with.
     """
-    with (PROJECT_DIR / "dbt_project.yml").open() as fh:
+    with (project_dir() / "dbt_project.yml").open() as fh:
         return yaml.safe_load(fh)["vars"][name]
 
 

@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pipelines.run
 from pipelines.cli import app
+from pipelines.context import RunContext, Stage
 from pipelines.errors import PipelineError
-from pipelines.run import RunContext, Stage, stage_ingest
+from pipelines.stages import ingest_stage
 from pipelines.transform.dbt_runner import build
 
 
 def stages_for(spec: str) -> list[tuple[str, Stage]]:
     """The stages STAGES names."""
     if spec == "ingest":
-        return [("ingest", stage_ingest)]
+        return [("ingest", ingest_stage)]
     project = Path(spec).resolve()
 
     def dbt_build(ctx: RunContext) -> None:
@@ -32,7 +33,7 @@ def stages_for(spec: str) -> list[tuple[str, Stage]]:
         if not result.success:
             raise PipelineError(result.failure_message())
 
-    return [("ingest", stage_ingest), ("transform", dbt_build)]
+    return [("ingest", ingest_stage), ("transform", dbt_build)]
 
 
 def main() -> None:

@@ -102,8 +102,9 @@ class DemoSite:
 @pytest.fixture(scope="session")
 def published_demo(tmp_path_factory: pytest.TempPathFactory) -> DemoSite:
     """The demo drop published once by a whole nightly run, for every module to copy."""
+    from pipelines.context import PlainReporter
     from pipelines.demo.generate import generate_demo
-    from pipelines.run import PlainReporter, run
+    from pipelines.run import run
 
     site = DemoSite(tmp_path_factory.mktemp("published-demo"))
     generate_demo(DEMO_EMPLOYEES, DEMO_SEED, DEMO_AS_OF, site.inbox)
@@ -121,8 +122,10 @@ def demo_kpis(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A 5,000-employee demo through ingest and dbt only: kpis.json, truth, warehouse."""
     import json
 
+    from pipelines.context import PlainReporter
     from pipelines.demo.generate import generate_demo
-    from pipelines.run import PlainReporter, default_stages, run
+    from pipelines.run import run
+    from pipelines.stages import default_stages
 
     root = tmp_path_factory.mktemp("pipeline")
     generate_demo(KPI_DEMO_EMPLOYEES, 7, KPI_DEMO_AS_OF, root / "inbox")

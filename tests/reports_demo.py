@@ -19,9 +19,10 @@ from typing import Any
 import duckdb
 import pytest
 
+from pipelines.context import PlainReporter, Stage
 from pipelines.demo.generate import generate_demo
-from pipelines.run import PlainReporter, Stage, default_stages, run
-from reports.build import report_stage
+from pipelines.run import run
+from pipelines.stages import default_stages, report_stage
 from reports.queries import Kpi, KpiTable, kpi_summary
 
 AS_OF = date(2026, 11, 25)

@@ -19,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.context import PlainReporter, RunContext
 from pipelines.errors import ExitCode
 from pipelines.publish import published_run_dir, runs_root
-from pipelines.run import PlainReporter, RunContext, run, stage_ingest
+from pipelines.run import run
 from pipelines.run_history import past_runs
+from pipelines.stages import ingest_stage
 from tests.conftest import EMPLOYEES_HEADER, write_csv
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,7 +42,7 @@ def drop(tmp_path: Path) -> Path:
 
 def ingest_run(drop: Path, out: Path, warehouse: Path) -> RunContext:
     """A real run that ingests only (the locks and the warehouse swap are the same)."""
-    return run(drop, out, warehouse, reporter=QUIET, stages=[("ingest", stage_ingest)])
+    return run(drop, out, warehouse, reporter=QUIET, stages=[("ingest", ingest_stage)])
 
 
 def _state(pid: int) -> str:

@@ -29,10 +29,12 @@ import duckdb
 import pytest
 
 from pipelines import run_journal
+from pipelines.context import PlainReporter
 from pipelines.manifest import read_manifest
 from pipelines.publish import published_manifest, published_run_dir, runs_root
-from pipelines.run import PlainReporter, run, stage_ingest
+from pipelines.run import run
 from pipelines.run_history import past_runs
+from pipelines.stages import ingest_stage
 from pipelines.warehouse_build import leftover_builds
 from tests.conftest import DemoSite
 
@@ -157,7 +159,7 @@ def test_kill_9_leaves_the_publication_and_the_next_run_needs_no_cleanup(
         site.out,
         site.warehouse,
         reporter=PlainReporter(lambda _m: None),
-        stages=[("ingest", stage_ingest)],
+        stages=[("ingest", ingest_stage)],
     )
     assert published_run_dir(site.out) == ctx.run_dir
     assert_consistent(site.out)

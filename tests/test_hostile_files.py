@@ -15,12 +15,14 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.context import PlainReporter
 from pipelines.errors import ExitCode, InputFileError, PipelineError
 from pipelines.inbox import resolve_drop
 from pipelines.ingest.loader import SourceLoad, load_drop
 from pipelines.mapping.spec import load_mapping
 from pipelines.publish import published_run_dir
-from pipelines.run import PlainReporter, run, stage_ingest
+from pipelines.run import run
+from pipelines.stages import ingest_stage
 from tests.conftest import EMPLOYEES_HEADER, write_csv
 
 CORPUS = Path(__file__).parent / "hostile"
@@ -122,14 +124,14 @@ def test_a_failing_file_leaves_the_previous_publication_untouched(tmp_path):
               [["001", "Ann", "2020-01-01", "Sales", "3"]])  # fmt: skip
     out = tmp_path / "pub"
     good = run(good_inbox, out, tmp_path / "w.duckdb", reporter=QUIET,
-               stages=[("ingest", stage_ingest)])  # fmt: skip
+               stages=[("ingest", ingest_stage)])  # fmt: skip
     for name, expected in EXPECTED.items():
         if expected[0] != "fails":
             continue
         drop = _drop_with(tmp_path / name, name)
         with pytest.raises(PipelineError):
             run(drop, out, tmp_path / "w.duckdb", reporter=QUIET,
-                stages=[("ingest", stage_ingest)])  # fmt: skip
+                stages=[("ingest", ingest_stage)])  # fmt: skip
         assert published_run_dir(out) == good.run_dir.resolve()
 
 

@@ -16,8 +16,8 @@ from pipelines.cli import EXIT_CODES_HELP, app
 from pipelines.errors import ExitCode
 from pipelines.nightly import DropOutcome, exit_code
 from pipelines.publish import published_manifest, runs_root
-from pipelines.run import stage_ingest
 from pipelines.run_history import past_runs
+from pipelines.stages import ingest_stage
 from tests.conftest import EMPLOYEES_HEADER, write_csv
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -25,7 +25,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 @pytest.fixture(autouse=True)
 def ingest_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("pipelines.run.default_stages", lambda: [("ingest", stage_ingest)])
+    monkeypatch.setattr("pipelines.run.default_stages", lambda: [("ingest", ingest_stage)])
 
 
 def _drop(inbox: Path, day: str, n: int) -> Path:

@@ -22,10 +22,12 @@ from typing import Any
 import duckdb
 import pytest
 
+from pipelines.context import PlainReporter
 from pipelines.demo.generate import generate_demo
 from pipelines.publish import published_run_dir, runs_root
-from pipelines.run import PlainReporter, default_stages, run
+from pipelines.run import run
 from pipelines.run_history import past_runs
+from pipelines.stages import default_stages
 from tests.conftest import DEMO_EMPLOYEES, DEMO_SEED
 
 pytestmark = pytest.mark.slow

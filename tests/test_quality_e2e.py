@@ -23,11 +23,12 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.cli import app
+from pipelines.context import PlainReporter, RunContext, Stage
 from pipelines.errors import PipelineError
 from pipelines.publish import published_run_dir
-from pipelines.quality.stages import check_marts_stage, check_sources_stage
-from pipelines.run import PlainReporter, RunContext, Stage, default_stages, run
+from pipelines.run import run
 from pipelines.soak import built_tables
+from pipelines.stages import check_marts_stage, check_sources_stage, default_stages
 from pipelines.warehouse import connect
 from reports.build import HTML_FILES
 from tests.conftest import DemoSite

@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.context import PlainReporter, RunContext
 from pipelines.errors import PipelineError
 from pipelines.inbox import Drop
 from pipelines.publish import new_run_dir
-from pipelines.quality.stages import check_sources_stage
-from pipelines.run import PlainReporter, RunContext
+from pipelines.stages import check_sources_stage
 from pipelines.warehouse import reset_raw_schema
 from tests.test_quality_contract_checks import raw  # noqa: F401  (fixture)
 
@@ -133,8 +133,11 @@ def test_results_are_kept_across_runs_while_raw_is_replaced(
         run_dir=new_run_dir(first.out, "run-2"),
         checks=[],
         warnings=[],
-        extra={},
         outputs={},
+        check_results=[],
+        quality_metrics={},
+        baseline=None,
+        baseline_loaded=False,
     )
     with pytest.raises(PipelineError):  # an empty raw schema has no employees
         check_sources_stage(second)

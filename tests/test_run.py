@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from pipelines.context import PlainReporter
 from pipelines.errors import PipelineError
 from pipelines.publish import published_run_dir
-from pipelines.run import PlainReporter, run, stage_ingest
+from pipelines.run import run
+from pipelines.stages import ingest_stage
 from tests.conftest import EMPLOYEES_HEADER, write_csv
 
 QUIET = PlainReporter(lambda _m: None)
@@ -24,7 +26,7 @@ def _drop(root: Path, header: list[str]) -> Path:
 def test_a_published_run_keeps_its_log_and_manifest(tmp_path):
     inbox = _drop(tmp_path, EMPLOYEES_HEADER)
     ctx = run(inbox, tmp_path / "pub", tmp_path / "w.duckdb", reporter=QUIET,
-              stages=[("ingest", stage_ingest)])  # fmt: skip
+              stages=[("ingest", ingest_stage)])  # fmt: skip
     log = (tmp_path / "pub" / "run.log").read_text()
     assert "STAGE ingest" in log and "employees: 1 read, 1 accepted, 0 quarantined" in log
     manifest = json.loads((tmp_path / "pub" / "manifest.json").read_text())
@@ -35,11 +37,11 @@ def test_a_published_run_keeps_its_log_and_manifest(tmp_path):
 
 def test_a_failed_run_logs_why_and_leaves_the_publication_alone(tmp_path):
     good = run(_drop(tmp_path / "a", EMPLOYEES_HEADER), tmp_path / "pub", tmp_path / "w.duckdb",
-               reporter=QUIET, stages=[("ingest", stage_ingest)])  # fmt: skip
+               reporter=QUIET, stages=[("ingest", ingest_stage)])  # fmt: skip
     bad_inbox = _drop(tmp_path / "b", ["employee_id", "hire_date", "job_level"])
     with pytest.raises(PipelineError, match="department"):
         run(bad_inbox, tmp_path / "pub", tmp_path / "w.duckdb", reporter=QUIET,
-            stages=[("ingest", stage_ingest)])  # fmt: skip
+            stages=[("ingest", ingest_stage)])  # fmt: skip
     assert published_run_dir(tmp_path / "pub") == good.run_dir.resolve()
     failed = [d for d in (tmp_path / "pub-runs").iterdir() if d != good.run_dir]
     assert len(failed) == 1
@@ -54,7 +56,7 @@ def test_a_second_run_on_the_same_output_is_refused_while_one_runs(tmp_path):
     inbox = _drop(tmp_path, EMPLOYEES_HEADER)
     with run_lock(tmp_path / "pub"), pytest.raises(PipelineError, match="another run"):
         run(inbox, tmp_path / "pub", tmp_path / "w.duckdb", reporter=QUIET,
-            stages=[("ingest", stage_ingest)])  # fmt: skip
+            stages=[("ingest", ingest_stage)])  # fmt: skip
     assert not (tmp_path / "pub").exists()
 
 
@@ -70,7 +72,7 @@ def test_an_out_folder_that_is_not_a_publication_is_refused_and_left_alone(tmp_p
             out,
             tmp_path / "w.duckdb",
             reporter=QUIET,
-            stages=[("ingest", stage_ingest)],
+            stages=[("ingest", ingest_stage)],
         )
     assert (out / "notes" / "keep.txt").read_text() == "mine"
     assert not (tmp_path / "pub-runs").exists() and not (tmp_path / "w.duckdb").exists()
@@ -88,7 +90,7 @@ def test_everything_a_run_writes_is_readable_by_its_owner_only_whatever_the_umas
             tmp_path / "site" / "pub",
             tmp_path / "site" / "w.duckdb",
             reporter=QUIET,
-            stages=[("ingest", stage_ingest)],
+            stages=[("ingest", ingest_stage)],
         )
         assert os.umask(0o022) == 0o022  # the caller's umask is back
     finally:
@@ -123,7 +125,7 @@ def test_retention_keeps_the_last_n_published_run_folders_and_every_audit_record
                     warehouse,
                     reporter=QUIET,
                     keep_runs=2,
-                    stages=[("ingest", stage_ingest)],
+                    stages=[("ingest", ingest_stage)],
                 ).run_id
             )
         except PipelineError:
@@ -150,7 +152,7 @@ def test_a_failed_run_is_in_the_audit_history_with_its_checks_once_a_run_publish
     warehouse = tmp_path / "w.duckdb"
     bad = _drop(tmp_path / "bad", ["employee_id", "hire_date", "job_level"])
     with pytest.raises(PipelineError):
-        run(bad, tmp_path / "pub", warehouse, reporter=QUIET, stages=[("ingest", stage_ingest)])
+        run(bad, tmp_path / "pub", warehouse, reporter=QUIET, stages=[("ingest", ingest_stage)])
     # not in the warehouse yet (it was never replaced), but listed from the journal
     assert not warehouse.exists()
     assert [r["status"] for r in past_runs(warehouse)] == ["failed"]
@@ -159,7 +161,7 @@ def test_a_failed_run_is_in_the_audit_history_with_its_checks_once_a_run_publish
         tmp_path / "pub",
         warehouse,
         reporter=QUIET,
-        stages=[("ingest", stage_ingest)],
+        stages=[("ingest", ingest_stage)],
     )
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

@@ -22,8 +22,9 @@ from typing import Any
 import duckdb
 import pytest
 
+from pipelines.context import PlainReporter
 from pipelines.demo.generate import generate_demo
-from pipelines.run import PlainReporter, run
+from pipelines.run import run
 from tests.reference.compare import assert_kpis_match
 from tests.reference.kpis_pandas import compute_kpis, load_tables
 

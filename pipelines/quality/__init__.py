@@ -6,11 +6,11 @@ per suite, :mod:`pipelines.quality.sql_engine`), and the outcome is turned into
 real GX validation results, so GX renders the Data Docs
 (:mod:`pipelines.quality.data_docs`) while the data never leaves DuckDB.
 
-Stages (wired into ``pipelines.run.default_stages``):
+The run's quality stages (``pipelines/stages/``) use them:
 
-- :func:`pipelines.quality.stages.check_sources_stage` after ingestion: the
+- :func:`pipelines.stages.check_sources_stage` after ingestion: the
   contract suites of every raw table, load reconciliation, volume drift.
-- :func:`pipelines.quality.stages.check_marts_stage` after dbt: the mart suites,
+- :func:`pipelines.stages.check_marts_stage` after dbt: the mart suites,
   staging reconciliation, headcount and KPI drift, dbt's own test results.
 
 Every result is stored in ``audit.check_results`` (kept across runs), written

@@ -1,6 +1,6 @@
 """dbt's own tests (run by the transform stage's ``dbt build``) as check results.
 
-The transform stage leaves dbt's per-node results in ``ctx.extra["dbt_result"]``
+The transform stage leaves dbt's per-node results in ``ctx.dbt_result``
 (:class:`pipelines.transform.dbt_runner.DbtResult`). Every data test and unit
 test becomes one check of the suite ``dbt``, in the same results table as the
 GX suites. dbt's status decides the severity: ``warn`` (a test configured

@@ -16,8 +16,9 @@ from typing import Any, Literal
 
 from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
+from pipelines.paths import expectations_dir
+
+EXPECTATIONS_DIR = expectations_dir()
 
 Stage = Literal["sources", "marts"]
 STAGES: tuple[Stage, ...] = ("sources", "marts")

@@ -1,11 +1,12 @@
-"""Stages after ingestion: dbt transform (+ kpis.json, docs)."""
+"""The transform stage: dbt builds and tests every model; kpis.json and the docs site follow."""
 
 from __future__ import annotations
 
 import time
 
+from pipelines.context import RunContext
 from pipelines.errors import PipelineError
-from pipelines.run import PROJECT_DIR, RunContext
+from pipelines.paths import project_dir
 from pipelines.warehouse import connect
 
 
@@ -22,8 +23,8 @@ def kpis_stage(ctx: RunContext) -> None:
 
     target = ctx.run_dir / "dbt"
     started = time.perf_counter()
-    result = build(PROJECT_DIR, ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
-    ctx.extra["dbt_result"] = result
+    result = build(project_dir(), ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
+    ctx.dbt_result = result
     if result.callback_errors:
         ctx.warnings.append(
             f"the progress display failed {len(result.callback_errors)} time(s) during dbt "
@@ -53,7 +54,7 @@ def docs_stage(ctx: RunContext) -> None:
     target = ctx.run_dir / "dbt"
     started = time.perf_counter()
     try:
-        site = docs(PROJECT_DIR, ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
+        site = docs(project_dir(), ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
     except Exception as exc:  # docs are useful, not essential: warn, keep going
         ctx.warnings.append(f"dbt docs were not generated: {exc}")
         return

@@ -1,0 +1,139 @@
+"""What a run carries from stage to stage, and where it tells its progress.
+
+The lowest layer of the run: :class:`RunContext` (typed: every field a stage
+reads or adds is declared here), the :class:`Reporter` protocol and its plain
+and logging implementations, and the :data:`Stage` type. It imports nothing
+of the run, the stages or the reports (``make lint`` checks the layers).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pipelines.inbox import Drop
+from pipelines.ingest.loader import SourceLoad
+
+if TYPE_CHECKING:  # types only: the context does not depend on the stages that fill it
+    from pipelines.quality.drift import Baseline
+    from pipelines.quality.results import CheckResult
+    from pipelines.transform.dbt_runner import DbtResult
+
+
+class Reporter(Protocol):
+    """Where a run tells its progress (the CLI shows it with rich)."""
+
+    def stage(self, name: str) -> None: ...
+    def step(self, message: str) -> None: ...
+    def warn(self, message: str) -> None: ...
+
+
+class PlainReporter:
+    """Progress as plain lines, for tests and logs."""
+
+    def __init__(self, write: Callable[[str], None] = print) -> None:
+        self.write = write
+
+    def stage(self, name: str) -> None:
+        self.write(f"== {name}")
+
+    def step(self, message: str) -> None:
+        self.write(f"   {message}")
+
+    def warn(self, message: str) -> None:
+        self.write(f"   warning: {message}")
+
+
+class LoggingReporter:
+    """Passes progress on and keeps every line, timestamped, in the run's ``run.log``.
+
+    The log is what an auditor reads later: every stage, every dbt node, every
+    warning, whether or not anybody watched the terminal. dbt calls ``step``
+    from its worker threads, so every method holds one lock: lines never
+    interleave, and the reporter inside is never entered by two threads.
+    """
+
+    def __init__(self, inner: Reporter, log_path: Path) -> None:
+        self.inner = inner
+        self.log = log_path.open("a", encoding="utf-8")
+        self._lock = threading.RLock()
+
+    def record(self, kind: str, message: str) -> None:
+        """Append one timestamped line to the log only."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock:
+            if not self.log.closed:
+                self.log.write(f"{now} {kind:<5} {message}\n")
+                self.log.flush()
+
+    def stage(self, name: str) -> None:
+        with self._lock:
+            self.record("STAGE", name)
+            self.inner.stage(name)
+
+    def step(self, message: str) -> None:
+        with self._lock:
+            self.record("STEP", message)
+            self.inner.step(message)
+
+    def warn(self, message: str) -> None:
+        with self._lock:
+            self.record("WARN", message)
+            self.inner.warn(message)
+
+    def close(self) -> None:
+        with self._lock:
+            self.log.close()
+
+
+@dataclass
+class RunContext:
+    """Everything one run knows; stages read and add to it."""
+
+    run_id: str
+    drop: Drop
+    #: The warehouse file the stages read and write: the run's new build.
+    warehouse: Path
+    out: Path
+    run_dir: Path
+    reporter: Reporter
+    loads: list[SourceLoad] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: The warehouse the build replaces when the run passes (default: ``warehouse``).
+    warehouse_target: Path | None = None
+    #: The stage running now (or the last one reached).
+    stage: str = "start"
+    #: SHA-256 of every input file (and of the mapping), keyed by file name.
+    source_files: dict[str, str] = field(default_factory=dict)
+    #: Code and dependency versions, looked up once (the manifest is rewritten often).
+    versions: tuple[dict[str, Any], dict[str, Any]] | None = None
+    #: dbt's per-node results of the transform stage (the quality stage reads its tests).
+    dbt_result: DbtResult | None = None
+    #: The previous publication the drift checks compare with, once loaded.
+    baseline: Baseline | None = None
+    baseline_loaded: bool = False
+    #: Every check result of the run so far, and the figures they were judged on.
+    check_results: list[CheckResult] = field(default_factory=list)
+    quality_metrics: dict[str, Any] = field(default_factory=dict)
+    #: Which sources each KPI row was computed from (``audit.kpi_sources``).
+    kpi_sources: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> date:
+        return self.drop.as_of
+
+    @property
+    def target(self) -> Path:
+        """The warehouse analysts read, which this run replaces when it passes."""
+        return self.warehouse_target or self.warehouse
+
+
+Stage = Callable[[RunContext], None]

@@ -1,0 +1,40 @@
+"""The stages of a nightly run, one module each, all named ``<name>_stage``.
+
+    ingest -> check_sources -> transform -> check_marts -> report
+
+A stage is a function of the :class:`~pipelines.context.RunContext`; it reads
+what earlier stages added and raises :class:`~pipelines.errors.PipelineError`
+to stop the run. The run (``pipelines/run.py``) calls them in this order and
+owns everything around them: locks, the warehouse build, publication.
+"""
+
+from __future__ import annotations
+
+from pipelines.context import Stage
+from pipelines.stages.check_marts import check_marts_stage
+from pipelines.stages.check_sources import check_sources_stage
+from pipelines.stages.ingest import ingest_stage
+from pipelines.stages.report import report_stage
+from pipelines.stages.transform import docs_stage, kpis_stage, transform_stage
+
+__all__ = [
+    "check_marts_stage",
+    "check_sources_stage",
+    "default_stages",
+    "docs_stage",
+    "ingest_stage",
+    "kpis_stage",
+    "report_stage",
+    "transform_stage",
+]
+
+
+def default_stages() -> list[tuple[str, Stage]]:
+    """The stages of a nightly run, in order."""
+    return [
+        ("ingest", ingest_stage),
+        ("check_sources", check_sources_stage),
+        ("transform", transform_stage),
+        ("check_marts", check_marts_stage),
+        ("report", report_stage),
+    ]
