@@ -10,17 +10,18 @@ import pytest
 import yaml
 
 from pipelines.contract import SOURCES
+from pipelines.paths import project_dir
 from pipelines.quality import generate_suites
 from pipelines.quality.kpi_suites import KPI_NAMES
 from pipelines.quality.suites import (
     EXPECTATIONS_DIR,
-    PROJECT_DIR,
     check_name,
     load_suite,
     load_suites,
     severity_of,
 )
 
+PROJECT_DIR = project_dir()
 SUITE_FILES = sorted(EXPECTATIONS_DIR.glob("*/*.json"))
 MARTS_DIR = PROJECT_DIR / "models" / "marts"
 
