@@ -374,7 +374,7 @@ _register_history_commands()
 
 
 def _register_subcommands() -> None:
-    from pipelines.mapping.cli import app as mapping_app
+    from pipelines.cli_mapping import app as mapping_app
 
     app.add_typer(mapping_app, name="mapping")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from pipelines.errors import InputError
 from pipelines.mapping.drop_files import missing_employees, sort_drop
 from pipelines.mapping.spec import CANONICAL, Mapping
+from pipelines.readers.files import file_sha256
 
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: As-of dates must be before this: the models use 9999-12-31 as "open" and add days to D.
@@ -184,8 +185,6 @@ def fingerprint(drop: Drop) -> dict[str, str]:
     Keyed by file name, so that a mapping feeding one source from several
     files, or several sources from one file, is covered file by file.
     """
-    from pipelines.ingest.loader import file_sha256
-
     mapping = drop.mapping or CANONICAL
     paths = {p for ps in sort_drop(drop.folder, mapping).source_files(mapping).values() for p in ps}
     prints = {path.name: file_sha256(path) for path in sorted(paths)}

@@ -9,12 +9,14 @@ import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pipelines
-from pipelines.context import RunContext
 from pipelines.contract import LOAD_ORDER
 from pipelines.paths import project_dir
+
+if TYPE_CHECKING:  # the manifest reads a context; it does not depend on the run
+    from pipelines.context import RunContext
 
 _DEPENDENCIES = (
     "duckdb",

@@ -18,6 +18,7 @@ from typing import Any
 
 from pipelines import locks
 from pipelines.errors import InputError
+from pipelines.manifest import read_manifest, write_manifest
 
 
 def runs_root(out: Path) -> Path:
@@ -39,8 +40,6 @@ def start_run_dir(out: Path, run_id: str, manifest: dict[str, Any]) -> Path:
     written into it, then the folder renamed: a run folder never exists
     without a manifest, whenever the run is killed.
     """
-    from pipelines.manifest import write_manifest
-
     root = runs_root(out)
     root.mkdir(parents=True, exist_ok=True)
     starting = root / f".{run_id}.starting"
@@ -62,8 +61,6 @@ def published_run_dir(out: Path) -> Path | None:
 
 def published_manifest(out: Path) -> dict[str, Any] | None:
     """The manifest of the current publication at ``out`` (None when nothing is published)."""
-    from pipelines.manifest import read_manifest
-
     run_dir = published_run_dir(out)
     return None if run_dir is None else read_manifest(run_dir / "manifest.json")
 

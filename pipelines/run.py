@@ -28,6 +28,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from pipelines import manifest as manifest_mod
 from pipelines import run_journal
 from pipelines.context import LoggingReporter, PlainReporter, Reporter, RunContext, Stage
@@ -36,10 +38,14 @@ from pipelines.failpoints import failpoint
 from pipelines.inbox import Drop, fingerprint, resolve_drop
 from pipelines.locks import held
 from pipelines.manifest import build_manifest
+from pipelines.mapping.config import resolve_mapping
 from pipelines.permissions import owner_only, restrict_tree
 from pipelines.publish import check_out_folder, publish, runs_root, start_run_dir
-from pipelines.run_audit import run_record
+from pipelines.recovery import recover
+from pipelines.retention import prune_run_folders
+from pipelines.run_audit import run_record, store_run
 from pipelines.stages import default_stages
+from pipelines.warehouse_build import Build, build_folder_prefix, commit, discard, start_build
 
 #: Published run folders kept per output (``--keep-runs``); older ones are pruned.
 DEFAULT_KEEP_RUNS = 30
@@ -97,8 +103,6 @@ def run(
     recording the failure in the run folder and the journal) when the run
     did not publish.
     """
-    from pipelines.mapping.config import resolve_mapping
-
     reporter = reporter or PlainReporter()
     out = Path(out)
     warehouse = Path(warehouse) if warehouse else default_warehouse(out)
@@ -117,10 +121,6 @@ def run_drop(
     notices: list[str] | None = None,
 ) -> RunContext:
     """Run one drop; the caller holds :func:`site_locks` (see the module doc)."""
-    from pipelines.recovery import recover
-    from pipelines.retention import prune_run_folders
-    from pipelines.warehouse_build import Build, build_folder_prefix, commit, discard, start_build
-
     check_out_folder(out)
     notices = list(notices or []) + recover(out, warehouse)
     run_id = new_run_id(drop.as_of)
@@ -181,10 +181,6 @@ def _run_stages(ctx: RunContext, stages: list[tuple[str, Stage]]) -> None:
 
 def _commit(ctx: RunContext, build: Any, commit: Callable[[Any], None]) -> None:
     """Record, swap the warehouse in, publish, finish the manifest (the module doc's 1-4)."""
-    import duckdb
-
-    from pipelines.run_audit import store_run
-
     ctx.stage = "publish"
     restrict_tree(ctx.run_dir)
     _write_manifest(ctx, "publishing")

@@ -20,11 +20,12 @@ import json
 import os
 import socket
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pipelines.context import RunContext
+if TYPE_CHECKING:  # the record reads a context; it does not depend on the run
+    from pipelines.context import RunContext
 
 RUNS_DDL = """
 create table if not exists audit.runs (

@@ -12,7 +12,6 @@ is loaded.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from collections.abc import Callable
@@ -24,13 +23,14 @@ import duckdb
 from pipelines.contract import LOAD_ORDER, Source
 from pipelines.errors import InternalError
 from pipelines.inbox import Drop
-from pipelines.ingest.files import open_regular
 from pipelines.ingest.quarantine import checked_table_sql, duplicate_updates, reference_updates
-from pipelines.ingest.readers import LandedInput, land_input
 from pipelines.mapping.compile import landing_view_sql, lookup_table_sql
 from pipelines.mapping.plan import DropPlan, FeedPlan, InputFile, plan_drop
 from pipelines.mapping.spec import CANONICAL
 from pipelines.mapping.sql import session_macros
+from pipelines.readers.dispatch import land_input
+from pipelines.readers.files import file_sha256
+from pipelines.readers.formats import LandedInput
 from pipelines.warehouse import reset_raw_schema
 
 
@@ -53,15 +53,6 @@ class SourceLoad:
 
     def manifest_record(self) -> dict[str, object]:
         return asdict(self)
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with open_regular(path) as fh:
-        while chunk := fh.read(1 << 24):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def load_drop(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pipelines.contract import FILE_EXTENSIONS, SOURCES_BY_NAME
 from pipelines.errors import InputError
-from pipelines.ingest.files import check_regular_file
 from pipelines.mapping.spec import FileSpec, Mapping
+from pipelines.readers.files import check_regular_file
 
 #: The inbox's own settings file (a default mapping); never an export.
 INBOX_CONFIG = "mentorship.yaml"

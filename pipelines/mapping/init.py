@@ -25,8 +25,9 @@ from pathlib import Path
 
 from pipelines.contract import PERSONAL_COLUMNS, SOURCES, Column, Source
 from pipelines.errors import InputError
-from pipelines.ingest.files import bom_encoding, open_regular
-from pipelines.ingest.readers import Header, ReadOptions, file_format, read_header, sample_values
+from pipelines.readers.dispatch import read_header, sample_values
+from pipelines.readers.files import bom_encoding, open_regular
+from pipelines.readers.formats import Header, ReadOptions, file_format
 
 SAMPLE = 1000
 #: Header spellings of contract columns seen in HR systems and mentoring platforms.

@@ -20,10 +20,11 @@ import duckdb
 
 from pipelines.contract import PERSONAL_COLUMNS, SOURCES_BY_NAME, Column, Source
 from pipelines.errors import InputFileError
-from pipelines.ingest.readers import Header, ReadOptions, Wanted, read_header, sample_values
 from pipelines.mapping import sql as q
 from pipelines.mapping.drop_files import DropFiles, sort_drop
 from pipelines.mapping.spec import DateRule, Feed, FileSpec, LookupSpec, Mapping, SourceSpec
+from pipelines.readers.dispatch import read_header, sample_values
+from pipelines.readers.formats import Header, ReadOptions, Wanted
 
 _CANONICAL_OPTIONS = ReadOptions()
 #: Values read from the top of a file to check its date formats.

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from pipelines.errors import InputFileError
-from pipelines.ingest.files import (
+from pipelines.readers.files import (
     MAX_RECORD_BYTES,
     MAX_RECORD_LABEL,
     bom_encoding,
@@ -33,7 +33,7 @@ from pipelines.ingest.files import (
     open_regular,
     transcode_to_utf8,
 )
-from pipelines.ingest.readers import (
+from pipelines.readers.formats import (
     Header,
     LandedInput,
     MalformedRow,

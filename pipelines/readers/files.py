@@ -9,6 +9,7 @@ and a file's bytes may be anything. Every read goes through
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -123,3 +124,12 @@ def count_lines(path: Path) -> tuple[int, bool, bool]:
     if last and not last.endswith(b"\n"):
         lines += 1
     return lines, blank, valid
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with open_regular(path) as fh:
+        while chunk := fh.read(1 << 24):
+            digest.update(chunk)
+    return digest.hexdigest()

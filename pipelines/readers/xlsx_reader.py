@@ -21,8 +21,8 @@ from typing import Any
 import duckdb
 
 from pipelines.errors import InputFileError
-from pipelines.ingest.files import open_regular
-from pipelines.ingest.readers import Header, LandedInput, ReadOptions, Wanted, register_columns
+from pipelines.readers.files import open_regular
+from pipelines.readers.formats import Header, LandedInput, ReadOptions, Wanted, register_columns
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 _FORMULA_REASON = (

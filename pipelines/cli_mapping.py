@@ -57,7 +57,7 @@ def check(
     be quarantined and why. Exit 1 with one line naming the mapping file, the
     line and the column when the mapping is wrong.
     """
-    from pipelines.mapping.check import check_mapping
+    from pipelines.mapping_check import check_mapping
 
     try:
         day = date.fromisoformat(as_of) if as_of else None
