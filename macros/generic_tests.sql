@@ -64,3 +64,23 @@
     having count(*) > 1
         {% for column in columns %}or {{ column }} is null {% endfor %}
 {% endtest %}
+
+{% test words_in(model, column_name, vocabulary) %}
+    {#-
+        A space-separated list column holds only the words of a vocabulary
+        (`kpi_grains` or `contract_sources`, macros/kpi_catalog.sql): a
+        misspelt word would otherwise drop silently out of the join that
+        splits the list.
+    -#}
+    {%- if vocabulary == 'kpi_grains' -%}{%- set words = kpi_grains() -%}
+    {%- elif vocabulary == 'contract_sources' -%}{%- set words = contract_sources() -%}
+    {%- else -%}{{ exceptions.raise_compiler_error('words_in: unknown vocabulary ' ~ vocabulary) }}
+    {%- endif -%}
+    {%- set state = namespace(rest="' ' || " ~ column_name ~ " || ' '") -%}
+    {%- for word in words -%}
+        {%- set state.rest = "replace(" ~ state.rest ~ ", ' " ~ word ~ " ', ' ')" -%}
+    {%- endfor %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} is not null and trim({{ state.rest }}) <> ''
+{% endtest %}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import csv
 import re
 from pathlib import Path
 
@@ -10,9 +10,8 @@ import pytest
 import yaml
 
 from pipelines.contract import SOURCES
-from pipelines.paths import project_dir
+from pipelines.paths import kpi_catalog_file, project_dir
 from pipelines.quality import generate_suites
-from pipelines.quality.kpi_suites import KPI_NAMES
 from pipelines.quality.suites import (
     EXPECTATIONS_DIR,
     check_name,
@@ -24,6 +23,7 @@ from pipelines.quality.suites import (
 PROJECT_DIR = project_dir()
 SUITE_FILES = sorted(EXPECTATIONS_DIR.glob("*/*.json"))
 MARTS_DIR = PROJECT_DIR / "models" / "marts"
+KPIS_MD = PROJECT_DIR.parent / "shared" / "contract" / "kpis.md"
 
 
 def test_generated_suite_files_match_the_contract() -> None:
@@ -96,16 +96,28 @@ def test_rate_share_and_probability_columns_of_marts_are_checked_within_zero_and
     assert set(rates) <= checked, f"{mart}: rates not checked within [0, 1]"
 
 
-def test_kpi_suites_list_the_same_kpis_as_dbts_catalog() -> None:
-    # Two lists written from the dictionary, kept apart on purpose (a check
-    # must not read what it checks); they must agree.
-    catalog = (PROJECT_DIR / "macros" / "kpi_catalog.sql").read_text()
-    in_dbt = re.findall(r"'kpi':\s*'([a-z0-9_]+)'", catalog)
-    assert sorted(in_dbt) == sorted(KPI_NAMES)
-    summary = json.loads((EXPECTATIONS_DIR / "marts" / "kpi_summary.json").read_text())
-    contains = next(
-        e
-        for e in summary["expectations"]
-        if e["meta"].get("check") == "every KPI of the dictionary"
-    )
-    assert sorted(contains["kwargs"]["value_set"]) == sorted(KPI_NAMES)
+def test_the_kpi_catalogue_lists_exactly_the_dictionarys_kpis() -> None:
+    # The KPI suites read the catalogue (seeds/kpi_catalog.csv) they check
+    # against, so the catalogue itself is held to the dictionary here: a KPI
+    # dropped from it, or one it invents, fails CI.
+    first_cells = re.findall(r"^\| (`[^|]+)\|", KPIS_MD.read_text(), flags=re.M)
+    in_dictionary = {n for c in first_cells for n in re.findall(r"`([a-z0-9_]+)`", c)} - {"group"}
+    with kpi_catalog_file().open(newline="", encoding="utf-8") as fh:
+        catalogued = [row["kpi"] for row in csv.DictReader(fh)]
+    assert "headcount" in in_dictionary and "cross_ethnicity_match_share" in in_dictionary
+    assert len(catalogued) == len(set(catalogued))
+    assert sorted(catalogued) == sorted(in_dictionary)
+
+
+def test_kpi_suites_name_no_kpi_but_the_ones_they_reconcile() -> None:
+    # A new KPI is a catalogue row: the committed KPI suites list no KPIs
+    # except those their cross-checks name (reconciliations with the marts,
+    # participation and representation suppressed together).
+    with kpi_catalog_file().open(newline="", encoding="utf-8") as fh:
+        names = [row["kpi"] for row in csv.DictReader(fh)]
+    named = {"participation_rate", "representation_index", "active_matches", "critical_roles"}
+    named.add("headcount")
+    for name in ("kpi_summary", "kpi_history", "kpis_json"):
+        text = (EXPECTATIONS_DIR / "marts" / f"{name}.json").read_text()
+        listed = {n for n in names if f"'{n}'" in text or f'"{n}"' in text} - named
+        assert not listed, f"{name}.json names {sorted(listed)}"

@@ -17,29 +17,20 @@ from typing import Any
 
 import duckdb
 
+#: kpi_summary's rows, each with whether its KPI counts things (the KPI
+#: catalogue's is_count, seeds/kpi_catalog.csv): a count is published as a
+#: JSON integer, not 76.0.
 SUMMARY_QUERY = """
-select kpi, group_attribute, group_value, value, n, suppressed, unavailable, ci_low, ci_high
-from main.kpi_summary
+select s.kpi, s.group_attribute, s.group_value, s.value, s.n, s.suppressed, s.unavailable,
+    s.ci_low, s.ci_high, coalesce(c.is_count, false) as is_count
+from main.kpi_summary as s
+left join main.kpi_catalog as c on s.kpi = c.kpi
 """
 
 
-#: KPIs whose value is a count of things (the dictionary's "same count" or a
-#: number of roles): published as JSON integers, not 76.0.
-COUNT_KPIS = frozenset(
-    {
-        "active_matches",
-        "critical_roles",
-        "knowledge_transfer_gap_roles",
-        "headcount",
-        "hires_12m",
-        "separations_12m",
-    }
-)
-
-
-def _value(kpi: str, value: Any) -> float | int | None:
+def _value(value: Any, is_count: bool) -> float | int | None:
     number = _float(value)
-    if number is not None and kpi in COUNT_KPIS and number.is_integer():
+    if number is not None and is_count and number.is_integer():
         return int(number)
     return number
 
@@ -57,13 +48,24 @@ def kpi_records(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The rows of kpi_summary as kpis.json records, in a deterministic order."""
     rows = con.execute(SUMMARY_QUERY).fetchall()
     records: list[dict[str, Any]] = []
-    for kpi, attribute, group_value, value, n, suppressed, unavailable, ci_low, ci_high in rows:
+    for (
+        kpi,
+        attribute,
+        group_value,
+        value,
+        n,
+        suppressed,
+        unavailable,
+        ci_low,
+        ci_high,
+        is_count,
+    ) in rows:
         group = None if attribute is None else {attribute: group_value}
         records.append(
             {
                 "kpi": kpi,
                 "group": group,
-                "value": _value(kpi, value),
+                "value": _value(value, is_count),
                 "n": None if n is None else int(n),
                 "suppressed": bool(suppressed),
                 "unavailable": unavailable,

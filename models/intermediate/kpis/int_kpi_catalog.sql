@@ -1,24 +1,32 @@
-{#- The KPI dictionary's list (macros/kpi_catalog.sql) as a table: one row per KPI and grain. -#}
+{#- The KPI catalogue (seeds/kpi_catalog.csv) as one row per KPI and grain it is published at. -#}
 with
 
 catalog as (
 
-    {% for entry in kpi_catalog() %}
-    {%- set outer_loop = loop %}
-    {% for grain in entry.grains %}
-    select
-        cast('{{ entry.kpi }}' as {{ dbt.type_string() }}) as kpi,
-        cast('{{ grain }}' as {{ dbt.type_string() }}) as grain,
-        cast('{{ entry.empty }}' as {{ dbt.type_string() }}) as empty_population_reason
-    {% if not (outer_loop.last and loop.last) %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('kpi_catalog') }}
+
+),
+
+grains as (
+
+    {% for grain in kpi_grains() %}
+    select cast('{{ grain }}' as {{ dbt.type_string() }}) as grain
+    {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
 final as (
 
-    select * from catalog
+    select
+        catalog.kpi,
+        grains.grain,
+        catalog.empty_population_reason
+
+    from catalog
+    inner join grains
+        on {{ dbt.concat(["' '", 'catalog.grains', "' '"]) }}
+        like {{ dbt.concat(["'% '", 'grains.grain', "' %'"]) }}
 
 )
 

@@ -1,20 +1,17 @@
-{#- Which sources each KPI needs besides employees (macros/kpi_catalog.sql). -#}
+{#- Which sources each KPI needs besides employees (seeds/kpi_catalog.csv, required_sources). -#}
 {#- KPIs that need employees only (the workforce KPIs) have no row. -#}
-{%- set pairs = [] -%}
-{%- for entry in kpi_catalog() -%}
-    {%- for source_name in entry.sources -%}
-        {%- do pairs.append((entry.kpi, source_name)) -%}
-    {%- endfor -%}
-{%- endfor -%}
-
 with
 
-required as (
+catalog as (
 
-    {% for kpi, source_name in pairs %}
-    select
-        cast('{{ kpi }}' as {{ dbt.type_string() }}) as kpi,
-        cast('{{ source_name }}' as {{ dbt.type_string() }}) as source_name
+    select * from {{ ref('kpi_catalog') }}
+
+),
+
+contract_sources as (
+
+    {% for source_name in contract_sources() %}
+    select cast('{{ source_name }}' as {{ dbt.type_string() }}) as source_name
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -22,7 +19,14 @@ required as (
 
 final as (
 
-    select * from required
+    select
+        catalog.kpi,
+        contract_sources.source_name
+
+    from catalog
+    inner join contract_sources
+        on {{ dbt.concat(["' '", 'catalog.required_sources', "' '"]) }}
+        like {{ dbt.concat(["'% '", 'contract_sources.source_name', "' %'"]) }}
 
 )
 

@@ -1,5 +1,4 @@
-{%- set sources = ['employees', 'job_history', 'performance_reviews', 'engagement_surveys',
-                   'succession_plans', 'programs', 'enrollments', 'matches', 'sessions', 'feedback'] -%}
+{%- set sources = contract_sources() -%}
 
 with
 
