@@ -36,7 +36,7 @@ lint: $(STAMP) ## ruff, mypy and sqlfluff (dbt templater)
 	$(BIN)/ruff check pipelines reports tests
 	$(BIN)/ruff format --check pipelines reports tests
 	$(BIN)/mypy pipelines reports
-	$(BIN)/lint-imports --config .importlinter
+	$(BIN)/lint-imports .importlinter
 	MENTORSHIP_WAREHOUSE=$${MENTORSHIP_WAREHOUSE:-$(OUT)/warehouse.duckdb} $(BIN)/sqlfluff lint models
 
 bench: $(STAMP) ## measure run time and peak memory at 10k and 100k employees

@@ -34,7 +34,7 @@ def test_imports_keep_their_layers():
     """import-linter's contracts (``.importlinter``): no cycle, reports never see the run."""
     lint_imports = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
-        [str(lint_imports), "--config", ".importlinter"],
+        [str(lint_imports), ".importlinter"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -57,7 +57,7 @@ def test_import_contracts_can_break(tmp_path):
     probe.write_text(broken)
     lint_imports = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
-        [str(lint_imports), "--config", str(probe)],
+        [str(lint_imports), str(probe)],
         cwd=ROOT,
         capture_output=True,
         text=True,
