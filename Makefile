@@ -6,17 +6,35 @@ STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 EMPLOYEES ?= 5000
 
-.PHONY: install demo test lint bench bench-nightly soak browser clean
+.PHONY: install requirements demo test lint bench bench-nightly soak browser clean
 
-$(STAMP): pyproject.toml constraints.txt
+UV := $(BIN)/uv
+
+$(UV):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=...)" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet \
-		-c constraints.txt -e '.[dev]'
+
+# requirements/dev.txt is the whole pinned set (runtime, pdf and dev, and the
+# venv's setuptools); the project itself goes in editable, without resolving again.
+$(STAMP): pyproject.toml requirements/dev.txt | $(UV)
+	$(UV) pip install --python $(BIN)/python --compile-bytecode --quiet \
+		--no-deps -r requirements/dev.txt -e .
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install pinned dependencies
+
+# Each compile keeps the versions already pinned in its output file; UPGRADE=NAME
+# moves one package to its newest allowed version, UPGRADE=all every package.
+# runtime.txt is constrained by dev.txt, so the two never pin different versions.
+COMPILE = $(UV) pip compile --quiet --python-version 3.11 --python-platform linux \
+	--custom-compile-command 'make requirements'
+UPGRADE ?=
+UPGRADE_FLAGS = $(if $(UPGRADE),$(if $(filter all,$(UPGRADE)),--upgrade,--upgrade-package $(UPGRADE)))
+
+requirements: | $(UV) ## regenerate requirements/dev.txt and runtime.txt from pyproject.toml (UPGRADE=NAME|all)
+	$(COMPILE) $(UPGRADE_FLAGS) --extra dev -o requirements/dev.txt pyproject.toml requirements/venv.in
+	$(COMPILE) -c requirements/dev.txt -o requirements/runtime.txt pyproject.toml requirements/venv.in
 
 browser: ## install Debian's headless Chromium (reports, PDF) and poppler (PDF tests); needs root
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \

@@ -20,7 +20,7 @@ import duckdb
 from pipelines.errors import PipelineError
 from reports import data_quality, program_impact, program_operations, queries, workforce
 from reports.page import run_info_from_manifest
-from reports.pdf import PdfError, html_to_pdf
+from reports.pdf import PdfError, PlaywrightMissing, html_to_pdf
 
 #: Output name (the key in ``manifest.json``'s ``outputs``) -> file in the run folder.
 HTML_FILES = {
@@ -67,6 +67,8 @@ def build_reports(
     ``sources`` (with ``sha256``), ``warnings`` and ``checks`` at least.
     A PDF that cannot be printed (no Chromium here) is a warning, not a failure:
     the HTML reports are the publication, the PDF a convenience for e-mail.
+    Without playwright (an install without the ``pdf`` extra) the warning
+    says the PDF was skipped and how to get it.
     """
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -96,7 +98,8 @@ def build_reports(
         try:
             html_to_pdf(run_dir / HTML_FILES["program_impact"], run_dir / PDF_FILE)
         except PdfError as exc:
-            result.warnings.append(f"program_impact.pdf was not produced: {exc}")
+            outcome = "skipped" if isinstance(exc, PlaywrightMissing) else "not produced"
+            result.warnings.append(f"{PDF_FILE} was {outcome}: {exc}")
         else:
             result.outputs["program_impact_pdf"] = PDF_FILE
             result.bytes["program_impact_pdf"] = (run_dir / PDF_FILE).stat().st_size

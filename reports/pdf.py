@@ -5,6 +5,10 @@ bundled-browser download, ``playwright install``, is not used: the machine has
 no route to it). The page is opened from disk, every chart is waited for (the
 page marks its root element when plotly has drawn them all), then printed with
 Chromium's own print-to-PDF, so the PDF shows exactly what the HTML shows.
+
+playwright is the optional ``pdf`` extra: without it this module still
+imports, and :func:`html_to_pdf` raises :class:`PlaywrightMissing`, which the
+report build turns into a one-line warning (the HTML reports are published).
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ PRINT_VIEWPORT = {"width": 1024, "height": 1400}
 PRINT_SCALE = 0.7
 CHARTS_TIMEOUT_MS = 60_000
 
+#: How to get the PDF on an install without playwright.
+PDF_EXTRA_INSTALL = "pip install 'mentorship-analytics[pdf]'"
+
 
 class PdfError(RuntimeError):
     """The PDF could not be printed."""
@@ -40,6 +47,30 @@ class PdfError(RuntimeError):
 
 class BrowserUnavailable(PdfError):
     """No Chromium (or no playwright) on this machine."""
+
+
+class PlaywrightMissing(BrowserUnavailable):
+    """playwright-python, the ``pdf`` extra, is not installed: the PDF is skipped."""
+
+    def __init__(self) -> None:
+        super().__init__(f"playwright is not installed (to print it: {PDF_EXTRA_INSTALL})")
+
+
+def _import_playwright() -> tuple[Any, type[Exception]]:
+    """``sync_playwright`` and playwright's ``Error``, or :class:`PlaywrightMissing`.
+
+    An installed playwright that fails to import (a broken dependency) is a
+    :class:`BrowserUnavailable` with the import error's message, not "missing".
+    """
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        missing = exc.name if isinstance(exc, ModuleNotFoundError) else None
+        if (missing or "").partition(".")[0] == "playwright":
+            raise PlaywrightMissing() from exc
+        raise BrowserUnavailable(f"playwright cannot be imported: {exc}") from exc
+    return sync_playwright, PlaywrightError
 
 
 def chromium_path() -> str:
@@ -70,14 +101,10 @@ def wait_for_charts(page: Any, timeout_ms: int = CHARTS_TIMEOUT_MS) -> int:
 def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
     """Print a report's HTML file to an A4 PDF once its charts are drawn.
 
-    Raises :class:`PdfError` (or its :class:`BrowserUnavailable`) with a
-    one-line reason when Chromium cannot print it.
+    Raises :class:`PdfError` (or its :class:`BrowserUnavailable`, or
+    :class:`PlaywrightMissing`) with a one-line reason when it cannot be printed.
     """
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        raise BrowserUnavailable("playwright is not installed") from exc
+    sync_playwright, PlaywrightError = _import_playwright()
     try:
         _print(html_path, pdf_path, sync_playwright)
     except PlaywrightError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import sys
 from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -273,6 +274,28 @@ def test_a_missing_chromium_skips_the_pdf_with_a_warning_and_keeps_the_html(
     assert not (tmp_path / "run" / PDF_FILE).exists()
     assert any("program_impact.pdf was not produced" in w for w in result.warnings)
     assert set(HTML_FILES) <= set(result.outputs)
+
+
+def test_without_playwright_the_pdf_is_skipped_with_one_warning_and_the_html_is_written(
+    demo, tmp_path, monkeypatch
+):
+    # as on an install without the pdf extra (requirements/runtime.txt)
+    monkeypatch.setitem(sys.modules, "playwright", None)
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
+    run_dir = tmp_path / "run"
+    result = build_reports(demo.warehouse, run_dir, demo.manifest, pdf=True)
+    assert "program_impact_pdf" not in result.outputs
+    assert not (run_dir / PDF_FILE).exists()
+    for name, file in HTML_FILES.items():
+        assert result.outputs[name] == file
+        assert (run_dir / file).stat().st_size == result.bytes[name] > 0
+    assert (run_dir / "program_impact.html").read_bytes() == demo.report(
+        "program_impact"
+    ).read_bytes()
+    assert result.warnings == [
+        "program_impact.pdf was skipped: playwright is not installed "
+        "(to print it: pip install 'mentorship-analytics[pdf]')"
+    ]
 
 
 def test_rebuilding_from_the_published_manifest_gives_the_same_leadership_report(demo, tmp_path):
