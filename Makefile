@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 EMPLOYEES ?= 5000
 
-.PHONY: install requirements demo test lint bench bench-nightly soak browser clean
+.PHONY: install requirements demo test test-fast lint bench bench-nightly soak browser clean
 
 UV := $(BIN)/uv
 
@@ -49,6 +49,9 @@ demo: $(STAMP) browser ## generate a demo organisation and run the whole nightly
 
 test: $(STAMP) browser ## run the whole test suite
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) browser ## the quick loop: every test that runs neither dbt nor the pipeline (under a minute)
+	MENTORSHIP_TEST_FAST=1 $(BIN)/python -m pytest -q -m "not pipeline"
 
 lint: $(STAMP) ## ruff, mypy and sqlfluff (dbt templater)
 	$(BIN)/ruff check pipelines reports tests

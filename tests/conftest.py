@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,54 @@ import duckdb
 import pytest
 
 from pipelines.warehouse import connect
+
+#: Test modules that run dbt or the whole pipeline (a real night on a demo
+#: organisation). They are marked ``pipeline``; ``make test-fast`` leaves
+#: them out and so is the quick loop for a person changing one thing.
+PIPELINE_MODULES = frozenset(
+    {
+        "test_cli",
+        "test_cli_progress",
+        "test_concurrency",
+        "test_crash_safety",
+        "test_dbt_models",
+        "test_hostile_files",
+        "test_hrdataset",
+        "test_intervals",
+        "test_nightly_e2e",
+        "test_notebooks",
+        "test_pipeline_kpis",
+        "test_quality_dbt_tests",
+        "test_quality_e2e",
+        "test_reports_browser",
+        "test_reports_build",
+        "test_run",
+        "test_small_cells",
+        "test_workforce_kpis",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.split(".")[-1] in PIPELINE_MODULES:
+            item.add_marker(pytest.mark.pipeline)
+
+
+@pytest.fixture(autouse=True)
+def _no_dbt_in_the_fast_loop(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``make test-fast``, a test not marked ``pipeline`` that runs dbt fails, saying so."""
+    if os.environ.get("MENTORSHIP_TEST_FAST") != "1" or request.node.get_closest_marker("pipeline"):
+        return
+    from pipelines.transform import dbt_runner
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        pytest.fail(f"{request.node.nodeid} runs dbt: mark it pipeline (tests/conftest.py)")
+
+    monkeypatch.setattr(dbt_runner, "_invoke", refuse)
+
 
 AS_OF = "2026-11-25"
 

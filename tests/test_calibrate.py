@@ -91,6 +91,7 @@ def test_a_torn_line_is_skipped_and_a_good_line_round_trips(tmp_path: Path) -> N
     assert cal.load_results(path) == [good]
 
 
+@pytest.mark.pipeline  # runs the demo through ingestion and dbt
 def test_calibrate_command_reports_and_resumes(tmp_path: Path) -> None:
     out, report, log = tmp_path / "work", tmp_path / "CALIBRATION.md", tmp_path / "log.txt"
     args = [str(MENTORSHIP), "calibrate", "--seeds", "2", "--employees", "600"]

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from pipelines.errors import PipelineError
 from pipelines.inbox import resolve_drop
 from pipelines.ingest.loader import load_drop
+from tests.hypothesis_budget import examples
 
 HEADER = b"employee_id,full_name,hire_date,department,job_level,termination_reason\r\n"
 ROWS = [
@@ -63,7 +64,7 @@ def _records(data: bytes) -> list[int]:
     return [n for n, line in enumerate(lines, start=1) if n > 1 and line != b""]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 # Found by this test: invalid UTF-8 in the last column crashed DuckDB 1.5's CSV reader.
 @example(HEADER + b"E004,Di Example,2022-02-28,IT,1,\xe9other\r\nE004,Di Example,2022-02-28,IT,1,"

@@ -12,6 +12,7 @@ from pipelines.inbox import resolve_drop
 from pipelines.ingest.loader import load_drop
 from pipelines.warehouse import connect
 from tests.conftest import write_csv
+from tests.hypothesis_budget import examples
 
 HEADER = ["employee_id", "hire_date", "department", "job_level", "termination_reason", "location"]
 
@@ -73,7 +74,7 @@ def rows(draw: st.DrawFn) -> tuple[list[list[str]], int]:
     return out, broken
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows(), st.sampled_from([",", ";", "\t"]), st.sampled_from(["\n", "\r\n"]))
 def test_random_bad_rows_are_quarantined_with_a_reason_and_rows_are_conserved(
     data: tuple[list[list[str]], int], delimiter: str, newline: str
