@@ -176,7 +176,7 @@ def suppression_rules(by: str = "") -> list[dict[str, Any]]:
             {
                 "unexpected_rows_query": f"select {by.replace('as_of_date', 'p.as_of_date')}"
                 "p.group_attribute, p.group_value "
-                f"from {{batch}} as p inner join {{batch}} as r "
+                f"from (select * from {{batch}}) as p inner join (select * from {{batch}}) as r "
                 "on p.group_attribute = r.group_attribute and p.group_value = r.group_value"
                 + (" and p.as_of_date = r.as_of_date" if by else "")
                 + " where p.kpi = 'participation_rate' and r.kpi = 'representation_index' "
@@ -217,7 +217,7 @@ def completeness_rules() -> list[dict[str, Any]]:
             {
                 "unexpected_rows_query": f"select e.kpi, e.grain, e.attr from (values "
                 f"{', '.join(expected)}) as e(kpi, grain, attr) where not exists "
-                f"(select 1 from {{batch}} as k where {match})"
+                f"(select 1 from (select * from {{batch}}) as k where {match})"
             },
             "every KPI at each of its grains: overall, per gender and ethnicity value, "
             "per department, once per attribute (selection_ratio_min)",
