@@ -79,9 +79,20 @@ def _select_sample(source: Source, *extra: str, alias: str = "") -> str:
     return ", ".join(f"{prefix}{c}" for c in cols)
 
 
+def _batch_as(alias: str) -> str:
+    """The suite's batch under a table alias, as ``(select * from {batch}) as <alias>``.
+
+    GX's SQL route substitutes ``{batch}`` with a table name, ``(<select>)`` or
+    ``(<select>) AS subselect`` depending on the batch and on whether the query
+    has a JOIN, so ``{batch} as r`` is invalid SQL in some of those forms; the
+    wrapped form is valid in all of them (and in ``sql_engine.py``).
+    """
+    return f"(select * from {{batch}}) as {alias}"
+
+
 def _reference(source: Source, ref: Reference) -> dict[str, Any]:
     query = (
-        f"select {_select_sample(source, ref.column, alias='r')} from {{batch}} as r "
+        f"select {_select_sample(source, ref.column, alias='r')} from {_batch_as('r')} "
         f"where r.{ref.column} is not null and not exists ("
         f"select 1 from raw.{ref.source} as t where t.{ref.target_column} = r.{ref.column})"
     )
@@ -186,7 +197,7 @@ def source_suite(source: Source) -> dict[str, Any]:
             continue
         ref = next(r for r in source.references if r.source == target)
         query = (
-            f"select {_select_sample(source, column, alias='r')} from {{batch}} as r "
+            f"select {_select_sample(source, column, alias='r')} from {_batch_as('r')} "
             f"join raw.{target} as t on t.{ref.target_column} = r.{ref.column} "
             f"where not coalesce({condition}, true)"
         )
@@ -287,7 +298,7 @@ def file_loads_suite() -> dict[str, Any]:
             "unexpected_rows_expectation",
             {
                 "unexpected_rows_query": f"select a.source, f.rows_accepted, a.accepted as "
-                f"rows_in_raw_table from ({actual}) as a left join {{batch}} as f "
+                f"rows_in_raw_table from ({actual}) as a left join {_batch_as('f')} "
                 f"on f.source = a.source where coalesce(f.rows_accepted, 0) <> a.accepted"
             },
             "reconciliation: every source's accepted count is the row count of its raw table "
@@ -298,7 +309,7 @@ def file_loads_suite() -> dict[str, Any]:
             "unexpected_rows_expectation",
             {
                 "unexpected_rows_query": f"select a.source, f.rows_quarantined, a.quarantined as "
-                f"rows_in_quarantine from ({actual}) as a left join {{batch}} as f "
+                f"rows_in_quarantine from ({actual}) as a left join {_batch_as('f')} "
                 f"on f.source = a.source where coalesce(f.rows_quarantined, 0) <> a.quarantined"
             },
             "reconciliation: every source's quarantined count is its number of rows in "
@@ -309,7 +320,7 @@ def file_loads_suite() -> dict[str, Any]:
             "unexpected_rows_expectation",
             {
                 "unexpected_rows_query": f"select l.source, l.sha256, l.rows from ({lineage}) "
-                f"as l left join {{batch}} as f on f.source = l.source "
+                f"as l left join {_batch_as('f')} on f.source = l.source "
                 f"where f.sha256 is distinct from l.sha256"
             },
             "lineage: every raw row carries the SHA-256 of the file recorded for its source",
@@ -366,7 +377,7 @@ def staging_reconciliation_suite() -> dict[str, Any]:
         for s in SOURCES
     )
     query = (
-        f"select f.source, f.rows_accepted, s.staged as rows_in_staging from {{batch}} as f "
+        f"select f.source, f.rows_accepted, s.staged as rows_in_staging from {_batch_as('f')} "
         f"join ({staged}) as s on s.source = f.source where f.rows_accepted <> s.staged"
     )
     return {

@@ -112,7 +112,7 @@ def suppression_rules(by: str = "") -> list[dict[str, Any]]:
             {
                 "unexpected_rows_query": f"select {by.replace('as_of_date', 'p.as_of_date')}"
                 "p.group_attribute, p.group_value "
-                f"from {{batch}} as p inner join {{batch}} as r "
+                f"from (select * from {{batch}}) as p inner join (select * from {{batch}}) as r "
                 "on p.group_attribute = r.group_attribute and p.group_value = r.group_value"
                 + (" and p.as_of_date = r.as_of_date" if by else "")
                 + " where p.kpi = 'participation_rate' and r.kpi = 'representation_index' "
