@@ -19,10 +19,24 @@ from typing import Any
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 
 from reports import charts, palette, queries
 from reports.formatting import format_count
-from reports.page import Column, Page, RunInfo, esc, paragraph, table, tiles, unavailable_note
+from reports.page import (
+    Column,
+    Page,
+    RunInfo,
+    heading,
+    paragraph,
+    plain_tile,
+    table,
+    text_cell,
+    tiles,
+    unavailable_note,
+)
+from reports.templating import macros
+from reports.templating import render as render_template
 
 TITLE = "Data quality and audit trail"
 
@@ -89,26 +103,24 @@ def render(data: QualityData, run: RunInfo) -> str:
     return page.render()
 
 
-def _mark(ok: bool) -> str:
-    return '<span class="ok">✓ yes</span>' if ok else '<span class="bad">✗ no</span>'
+def _cells() -> Any:
+    return macros("data_quality/cells.html")
 
 
-def _links(links: dict[str, bool]) -> str:
-    items = []
-    for path, label in (
-        (GX_DATA_DOCS, "Great Expectations Data Docs: every expectation and its result"),
-        (DBT_DOCS, "dbt docs: every model, column description and lineage"),
-    ):
-        if links.get(path):
-            items.append(f'<li><a href="{esc(path)}" data-doc-link>{esc(label)}</a></li>')
-        else:
-            items.append(f"<li>{esc(label)}: not generated in this run</li>")
-    return f"<ul>{''.join(items)}</ul>" + paragraph(
-        "The links open files that sit beside this report in the run folder.", "note"
+def _links(links: dict[str, bool]) -> Markup:
+    return render_template(
+        "data_quality/links.html",
+        links=[
+            (path, label, bool(links.get(path)))
+            for path, label in (
+                (GX_DATA_DOCS, "Great Expectations Data Docs: every expectation and its result"),
+                (DBT_DOCS, "dbt docs: every model, column description and lineage"),
+            )
+        ],
     )
 
 
-def _manifest(manifest: dict[str, Any]) -> list[str]:
+def _manifest(manifest: dict[str, Any]) -> list[Markup]:
     code = manifest.get("code") or {}
     deps = manifest.get("dependencies") or {}
     facts = [
@@ -134,17 +146,17 @@ def _manifest(manifest: dict[str, Any]) -> list[str]:
     ]
     blocks = [table([Column("Fact"), Column("Value")], rows, table_id="manifest-facts")]
     if dep_rows:
-        blocks.append("<h3>Dependency versions</h3>")
+        blocks.append(heading("Dependency versions"))
         blocks.append(table([Column("Package"), Column("Version")], dep_rows, table_id="deps"))
     if stage_rows:
-        blocks.append("<h3>Stage durations</h3>")
+        blocks.append(heading("Stage durations"))
         blocks.append(
             table([Column("Stage"), Column("Seconds", True)], stage_rows, table_id="stages")
         )
     return blocks
 
 
-def _reconciliation(page: Page, data: QualityData) -> list[str]:
+def _reconciliation(page: Page, data: QualityData) -> list[Markup]:
     intro = paragraph(
         "Every source file: rows read must equal rows accepted plus rows quarantined; the "
         "accepted rows must all be in the warehouse; the manifest's record must agree with "
@@ -164,18 +176,18 @@ def _reconciliation(page: Page, data: QualityData) -> list[str]:
         )
         rows.append(
             [
-                f"<td>{esc(r.source)}</td>",
-                f"<td>{esc(Path(str(r.source_file)).name)}</td>",
-                f"<td>{esc(r.file_format)}</td>",
-                f'<td class="num">{format_count(r.rows_read)}</td>',
-                f'<td class="num">{format_count(r.rows_accepted)}</td>',
-                f'<td class="num">{format_count(r.rows_quarantined)}</td>',
-                f"<td>{_mark(r.rows_read == r.rows_accepted + r.rows_quarantined)}</td>",
-                f'<td class="num">{format_count(r.rows_in_warehouse)}</td>',
-                f"<td>{_mark(r.rows_in_warehouse == r.rows_accepted)}</td>",
-                f"<td>{_mark(agrees)}</td>",
-                f"<td>{esc(', '.join(r.ignored_columns) or 'none')}</td>",
-                f"<td>{esc(', '.join(r.dropped_personal_columns) or 'none')}</td>",
+                text_cell(r.source),
+                text_cell(Path(str(r.source_file)).name),
+                text_cell(r.file_format),
+                text_cell(format_count(r.rows_read), numeric=True),
+                text_cell(format_count(r.rows_accepted), numeric=True),
+                text_cell(format_count(r.rows_quarantined), numeric=True),
+                _cells().mark_cell(r.rows_read == r.rows_accepted + r.rows_quarantined),
+                text_cell(format_count(r.rows_in_warehouse), numeric=True),
+                _cells().mark_cell(r.rows_in_warehouse == r.rows_accepted),
+                _cells().mark_cell(agrees),
+                text_cell(", ".join(r.ignored_columns) or "none"),
+                text_cell(", ".join(r.dropped_personal_columns) or "none"),
             ]
         )
     blocks = [
@@ -220,7 +232,7 @@ def _reconciliation(page: Page, data: QualityData) -> list[str]:
     return blocks
 
 
-def _quarantine(data: QualityData) -> list[str]:
+def _quarantine(data: QualityData) -> list[Markup]:
     if data.reasons.empty:
         return [paragraph("No row was quarantined in this run.")]
     rows = [
@@ -262,7 +274,7 @@ def _quarantine(data: QualityData) -> list[str]:
             table_id="quarantine-reasons",
             scroll=len(rows) > 30,
         ),
-        "<h3>Sample rows (ids only)</h3>",
+        heading("Sample rows (ids only)"),
         paragraph(
             "Up to five rows per source and kind of problem: the file line and the row's ids, "
             "to find it in the export. Other values are not shown.",
@@ -288,7 +300,7 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _checks(manifest: dict[str, Any]) -> list[str]:
+def _checks(manifest: dict[str, Any]) -> list[Markup]:
     checks = manifest.get("checks") or []
     if not checks:
         return [unavailable_note("the run recorded no quality checks")]
@@ -305,24 +317,18 @@ def _checks(manifest: dict[str, Any]) -> list[str]:
         "failed_critical": "Failed (critical)",
         "failed_warning": "Failed (warning)",
     }
-    summary = tiles(
-        f'<div class="tile" data-metric="{key}" data-value="{value}">'
-        f'<span class="label">{labels[key]}</span><span class="kpi-value">{value:,}</span></div>'
-        for key, value in counts.items()
-    )
+    summary = tiles(plain_tile(key, labels[key], value) for key, value in counts.items())
     ordered = sorted(
         checks, key=lambda c: (bool(c.get("success")), str(c.get("suite")), str(c.get("check")))
     )
     rows = [
         [
-            f"<td>{esc(c.get('suite'))}</td>",
-            f"<td>{esc(c.get('check'))}</td>",
-            f"<td>{esc(c.get('severity'))}</td>",
-            '<td><span class="ok">passed</span></td>'
-            if c.get("success")
-            else '<td><span class="bad">failed</span></td>',
-            f'<td class="num">{format_count(c.get("unexpected_count"))}</td>',
-            f"<td>{esc(c.get('error') or _short(c.get('observed_value')))}</td>",
+            text_cell(c.get("suite")),
+            text_cell(c.get("check")),
+            text_cell(c.get("severity")),
+            _cells().result_cell(bool(c.get("success"))),
+            text_cell(format_count(c.get("unexpected_count")), numeric=True),
+            text_cell(c.get("error") or _short(c.get("observed_value"))),
         ]
         for c in ordered
     ]
@@ -346,7 +352,7 @@ def _checks(manifest: dict[str, Any]) -> list[str]:
     ]
 
 
-def _history(page: Page, history: pd.DataFrame, per_run: pd.DataFrame) -> list[str]:
+def _history(page: Page, history: pd.DataFrame, per_run: pd.DataFrame) -> list[Markup]:
     if history.empty:
         return [unavailable_note("no check results are recorded in the warehouse yet")]
     runs = per_run["run_id"].tolist()

@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 
 from reports import charts, palette, queries
 from reports.exports import no_mentoring_note
@@ -22,15 +23,16 @@ from reports.page import (
     Column,
     Page,
     RunInfo,
-    esc,
     kpi_tile,
     paragraph,
+    plain_tile,
     table,
     tiles,
     unavailable_note,
 )
 from reports.privacy import MIN_CELL, SUPPRESSED_NOTE, SUPPRESSED_TEXT
 from reports.queries import KpiTable
+from reports.templating import render as render_template
 
 TITLE = "Mentoring program operations"
 
@@ -82,28 +84,19 @@ def render(data: OperationsData, run: RunInfo) -> str:
     page.section("Matches today", _headlines(data), anchor="headlines")
     page.section("Matches at risk", *_at_risk(data), anchor="at-risk")
     page.section("Participation funnel", *_funnel(page, data), anchor="funnel")
-    page.section("Programs", _programs(data.programs), anchor="programs")
+    page.section("Programs", *_programs(data.programs), anchor="programs")
     page.section("Departments", *_departments(data.departments), anchor="departments")
     page.section("Sessions and feedback over time", *_months(page, data.months), anchor="months")
     return page.render()
 
 
-def _plain_tile(metric: str, label: str, value: int, note: str) -> str:
-    """A tile for a count that is not a dictionary KPI (read from a mart)."""
-    return (
-        f'<div class="tile" data-metric="{esc(metric)}" data-value="{value}">'
-        f'<span class="label">{esc(label)}</span><span class="kpi-value">{value:,}</span>'
-        f'<span class="kpi-n">{esc(note)}</span></div>'
-    )
-
-
-def _headlines(data: OperationsData) -> str:
+def _headlines(data: OperationsData) -> Markup:
     k = data.kpis
     return tiles(
         [
             kpi_tile(k.get("active_matches"), n_label=None),
             kpi_tile(k.get("engaged_match_rate_30d"), n_label="active matches"),
-            _plain_tile(
+            plain_tile(
                 "matches_at_risk",
                 "Matches at risk",
                 data.activity["n_at_risk"],
@@ -111,7 +104,7 @@ def _headlines(data: OperationsData) -> str:
             ),
             kpi_tile(k.get("avg_sessions_per_active_match_90d"), n_label="matches"),
             kpi_tile(k.get("mentee_initiated_share_12m"), n_label="held sessions"),
-            _plain_tile(
+            plain_tile(
                 "matches_to_date",
                 "Matches to date",
                 data.activity["n_matches"],
@@ -121,7 +114,7 @@ def _headlines(data: OperationsData) -> str:
     )
 
 
-def _at_risk(data: OperationsData) -> list[str]:
+def _at_risk(data: OperationsData) -> list[Markup]:
     intro = paragraph(
         f"Active matches with no session held in the last {data.at_risk_days} days, the "
         "longest silent first. A match that never held a session shows no date."
@@ -173,11 +166,13 @@ _FUNNEL_STAGES = (
 )
 
 
-def _funnel(page: Page, data: OperationsData) -> list[str]:
-    items = "".join(f"<li><b>{label}</b>: {esc(text)}</li>" for _key, label, text in _FUNNEL_STAGES)
+def _funnel(page: Page, data: OperationsData) -> list[Markup]:
     blocks = [
         paragraph("Over all programs, counting each person once per program and role:"),
-        f"<ul>{items}</ul>",
+        render_template(
+            "program_operations/funnel_stages.html",
+            stages=[(label, text) for _key, label, text in _FUNNEL_STAGES],
+        ),
     ]
     stages = [(label, data.funnel.get(key)) for key, label, _text in _FUNNEL_STAGES]
     missing = [label for label, value in stages if value is None]
@@ -205,9 +200,9 @@ def _funnel(page: Page, data: OperationsData) -> list[str]:
     return blocks
 
 
-def _programs(programs: pd.DataFrame) -> str:
+def _programs(programs: pd.DataFrame) -> list[Markup]:
     if programs.empty:
-        return unavailable_note("no program has started on or before the as-of date")
+        return [unavailable_note("no program has started on or before the as-of date")]
 
     def count_or_unknown(v: object) -> str:
         return "not exported" if v is None or pd.isna(v) else format_count(v)  # type: ignore[arg-type]
@@ -237,8 +232,7 @@ def _programs(programs: pd.DataFrame) -> str:
         ]
         for r in programs.itertuples(index=False)
     ]
-    note = paragraph(SUPPRESSED_NOTE, "note") if programs["is_suppressed"].any() else ""
-    return (
+    blocks = [
         table(
             [
                 Column("Program"),
@@ -258,11 +252,13 @@ def _programs(programs: pd.DataFrame) -> str:
             rows,
             table_id="programs",
         )
-        + note
-    )
+    ]
+    if programs["is_suppressed"].any():
+        blocks.append(paragraph(SUPPRESSED_NOTE, "note"))
+    return blocks
 
 
-def _departments(departments: pd.DataFrame) -> list[str]:
+def _departments(departments: pd.DataFrame) -> list[Markup]:
     intro = paragraph(
         "People employed on the as-of date by their department on that date: how many have "
         "been a mentee, a mentor (a person can be both), and the share taking part."
@@ -303,7 +299,7 @@ def _departments(departments: pd.DataFrame) -> list[str]:
     return blocks
 
 
-def _months(page: Page, months: pd.DataFrame) -> list[str]:
+def _months(page: Page, months: pd.DataFrame) -> list[Markup]:
     if months.empty:
         return [unavailable_note("no sessions or feedback yet")]
     x = [str(d)[:7] for d in months["month_start_date"]]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 
 from reports import charts, palette, queries
 from reports.dictionary import spec
@@ -22,7 +23,7 @@ from reports.page import (
     Column,
     Page,
     RunInfo,
-    esc,
+    heading,
     kpi_cell,
     kpi_state,
     kpi_tile,
@@ -30,6 +31,7 @@ from reports.page import (
     table,
     text_cell,
     tiles,
+    two,
     unavailable_note,
 )
 from reports.privacy import SUPPRESSED_NOTE
@@ -108,7 +110,7 @@ def render(data: WorkforceData, run: RunInfo) -> str:
     return page.render()
 
 
-def _headlines(k: KpiTable) -> str:
+def _headlines(k: KpiTable) -> Markup:
     return tiles(
         [
             kpi_tile(k.get("headcount"), n_label=None),
@@ -126,7 +128,7 @@ def _series(trends: pd.DataFrame, kpi: str) -> pd.DataFrame:
     return trends[trends["kpi"] == kpi]
 
 
-def _trends(page: Page, trends: pd.DataFrame) -> list[str]:
+def _trends(page: Page, trends: pd.DataFrame) -> list[Markup]:
     blocks = [
         paragraph(
             "Each point is the KPI as it stood at a month-end (the last point: the as-of date), "
@@ -168,15 +170,17 @@ def _trends(page: Page, trends: pd.DataFrame) -> list[str]:
         legend={"y": -0.3},
     )
     blocks.append(
-        '<div class="two">'
-        f"<div><h3>Headcount</h3>{page.figure(head, 'trend-headcount')}</div>"
-        f"<div><h3>Turnover, overall and voluntary</h3>{page.figure(turnover, 'trend-turnover')}"
-        "</div></div>"
+        two(
+            [
+                ("Headcount", page.figure(head, "trend-headcount")),
+                ("Turnover, overall and voluntary", page.figure(turnover, "trend-turnover")),
+            ]
+        )
     )
     return blocks
 
 
-def _departments(page: Page, k: KpiTable) -> list[str]:
+def _departments(page: Page, k: KpiTable) -> list[Markup]:
     intro = paragraph(
         "Each count is taken in the department at the date that counts: today for headcount and "
         "hires, the leaving date for a separation, a year ago and today for the two headcounts "
@@ -240,7 +244,7 @@ def _departments(page: Page, k: KpiTable) -> list[str]:
     return blocks
 
 
-def _engagement(page: Page, k: KpiTable, trends: pd.DataFrame) -> list[str]:
+def _engagement(page: Page, k: KpiTable, trends: pd.DataFrame) -> list[Markup]:
     blocks = [
         paragraph(
             "Engagement of the people employed today who took a survey in the last 12 months, "
@@ -291,7 +295,7 @@ def _engagement(page: Page, k: KpiTable, trends: pd.DataFrame) -> list[str]:
     return blocks
 
 
-def _representation(page: Page, k: KpiTable) -> list[str]:
+def _representation(page: Page, k: KpiTable) -> list[Markup]:
     blocks = [
         paragraph(
             "Each group's share of the people employed today, against its share of the leaders "
@@ -317,7 +321,7 @@ def _representation(page: Page, k: KpiTable) -> list[str]:
             ]
             for v in values
         ]
-        blocks.append(f"<h3>By {esc(attribute)}</h3>")
+        blocks.append(heading(f"By {attribute}"))
         blocks.append(
             table(
                 [
@@ -372,7 +376,7 @@ def mentoring_missing(not_exported: list[str]) -> list[str]:
     return [s for s in MENTORING_SOURCES if s in not_exported]
 
 
-def baselines(k: KpiTable, not_exported: list[str]) -> list[str]:
+def baselines(k: KpiTable, not_exported: list[str]) -> list[Markup]:
     """The programs' KPIs beside the workforce's, for the same as-of date.
 
     Shared by this report and the leadership report. The numbers are

@@ -9,6 +9,7 @@ the reports under test are the ones a night would publish.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from dataclasses import dataclass
@@ -119,6 +120,57 @@ def hr_only_run(factory: pytest.TempPathFactory) -> DemoRun:
             shutil.copy(full.drop / f"{source}.csv", drop / f"{source}.csv")
         _RUNS["hr"] = _run(root / "inbox", root)
     return _RUNS["hr"]
+
+
+#: Names with markup in them, as an HR or a mentoring export might hold them
+#: (source -> column -> exported value -> value planted instead).
+MARKUP_VALUES: dict[str, dict[str, dict[str, str]]] = {
+    "employees": {
+        "department": {
+            "Sales": "<script>alert(1)</script>",
+            "Customer Support": "<b>x</b> support",
+        },
+        "job_title": {"Senior Account Executive": "<script>alert(1)</script> Executive"},
+        "location": {"London": "<b>x</b> London"},
+    },
+    "job_history": {
+        "department": {
+            "Sales": "<script>alert(1)</script>",
+            "Customer Support": "<b>x</b> support",
+        },
+        "job_title": {"Senior Account Executive": "<script>alert(1)</script> Executive"},
+    },
+    "programs": {
+        "program_name": {
+            "Career Mentoring": "<script>alert(1)</script>",
+            "Reverse Mentoring: Digital Fluency": "<b>x</b> & 'Digital' \"Fluency\"",
+        }
+    },
+}
+
+
+def markup_run(factory: pytest.TempPathFactory) -> DemoRun:
+    """The demo organisation with markup planted in department, job title and program names."""
+    if "markup" not in _RUNS:
+        full = full_run(factory)
+        root = factory.mktemp("reports-markup")
+        drop = root / "inbox" / AS_OF.isoformat()
+        shutil.copytree(full.drop, drop)
+        for source, columns in MARKUP_VALUES.items():
+            path = drop / f"{source}.csv"
+            with path.open(newline="", encoding="utf-8") as f:
+                reader = csv.DictReader(f)
+                fields = list(reader.fieldnames or [])
+                rows = [
+                    {c: columns.get(c, {}).get(v, v) if v else v for c, v in row.items()}
+                    for row in reader
+                ]
+            with path.open("w", newline="", encoding="utf-8") as f:
+                writer = csv.DictWriter(f, fieldnames=fields, quoting=csv.QUOTE_NONNUMERIC)
+                writer.writeheader()
+                writer.writerows(rows)
+        _RUNS["markup"] = _run(root / "inbox", root)
+    return _RUNS["markup"]
 
 
 def key(k: Kpi) -> tuple[str, str | None, str | None]:
