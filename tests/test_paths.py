@@ -1,4 +1,4 @@
-"""The project's files are found from a checkout and from an installed wheel (pipelines/paths.py)."""
+"""The project's files are found from a checkout and from an installed wheel (paths.py)."""
 
 from __future__ import annotations
 
