@@ -113,7 +113,7 @@ def demo(
         Path, typer.Option("--out", help="Inbox folder to write (a drop YYYY-MM-DD inside).")
     ] = Path("out/demo/inbox"),
     employees: Annotated[
-        int, typer.Option("--employees", min=50, help="Size of the organisation.")
+        int, typer.Option("--employees", help="Size of the organisation (at least 500).")
     ] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same files.")] = 7,
     as_of: Annotated[

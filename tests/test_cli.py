@@ -112,3 +112,11 @@ def test_the_progress_reporter_takes_lines_from_many_threads_at_once():
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_a_demo_too_small_to_plant_its_structure_fails_in_one_line(tmp_path: Path) -> None:
+    result = _mentorship("demo", "--employees", "300", "--out", str(tmp_path / "inbox"))
+    assert result.returncode == 2  # bad input
+    assert "Traceback" not in result.stdout + result.stderr
+    (line,) = [x for x in (result.stdout + result.stderr).splitlines() if x.strip()]
+    assert "--employees: at least 500" in line

@@ -19,6 +19,7 @@ import pytest
 from pipelines.contract import CROSS_RULES, SOURCES, SOURCES_BY_NAME, Source
 from pipelines.demo import generate_demo
 from pipelines.demo.vocabulary import SMALL_ETHNICITY
+from pipelines.errors import InputError
 
 AS_OF = dt.date(2026, 11, 25)
 D = AS_OF.isoformat()
@@ -115,7 +116,7 @@ def test_progress_reports_the_stages(tmp_path: Path) -> None:
 
 
 def test_too_small_an_organisation_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="at least"):
+    with pytest.raises(InputError, match="at least 500"):
         generate_demo(10, 1, AS_OF, tmp_path)
 
 

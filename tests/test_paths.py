@@ -108,7 +108,7 @@ def test_a_night_runs_from_an_installed_wheel(tmp_path: Path) -> None:
     )
     assert where.stdout.strip() == str(site / "pipelines" / "_project"), where.stderr
 
-    demo = mentorship("demo", "--employees", "300", "--seed", "5", "--out", "inbox")
+    demo = mentorship("demo", "--employees", "500", "--seed", "5", "--out", "inbox")
     assert demo.returncode == 0, demo.stderr
     run = mentorship("run", "--inbox", "inbox", "--warehouse", "w.duckdb", "--out", "published")
     assert run.returncode == 0, run.stdout + run.stderr

@@ -46,6 +46,7 @@ from pipelines.demo.succession import ROLE_ID_WIDTH, SuccessionFacts, succession
 from pipelines.demo.timeline import Timeline
 from pipelines.demo.vocabulary import SMALL_ETHNICITY, SMALL_GROUP_SIZE
 from pipelines.demo.writers import write_json, write_source
+from pipelines.errors import InputError
 
 #: Below this, the organisation is too small to hold its planted structure
 #: (36 critical roles, three programs with pools of mentors).
@@ -72,7 +73,10 @@ def generate_demo(
     ``progress`` receives a message as each stage starts.
     """
     if employees < MIN_EMPLOYEES:
-        raise ValueError(f"employees must be at least {MIN_EMPLOYEES}, got {employees}")
+        raise InputError(
+            f"--employees: at least {MIN_EMPLOYEES} (the demo plants 36 critical roles "
+            f"and three programs), got {employees}"
+        )
     if not 0.0 <= bad_row_share < 0.5:
         raise ValueError(f"bad_row_share must be in [0, 0.5), got {bad_row_share}")
     say = progress or (lambda _message: None)
