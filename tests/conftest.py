@@ -193,3 +193,28 @@ def demo_kpis(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "run_dir": ctx.run_dir,
         "as_of": KPI_DEMO_AS_OF,
     }
+
+
+# The report tests' real runs (tests/reports_demo.py), each built once per session
+# and shared by every module that asks (build, browser, escaping tests).
+
+
+@pytest.fixture(scope="session")
+def report_demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from tests.reports_demo import full_run
+
+    return full_run(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def report_demo_hr_only(tmp_path_factory: pytest.TempPathFactory, report_demo: Any) -> Any:
+    from tests.reports_demo import hr_only_run
+
+    return hr_only_run(tmp_path_factory, report_demo)
+
+
+@pytest.fixture(scope="session")
+def report_demo_markup(tmp_path_factory: pytest.TempPathFactory, report_demo: Any) -> Any:
+    from tests.reports_demo import markup_run
+
+    return markup_run(tmp_path_factory, report_demo)

@@ -97,29 +97,21 @@ def _run(inbox: Path, root: Path) -> DemoRun:
     )
 
 
-_RUNS: dict[str, DemoRun] = {}
-
-
 def full_run(factory: pytest.TempPathFactory) -> DemoRun:
-    """The demo organisation with every source, run once per session."""
-    if "full" not in _RUNS:
-        root = factory.mktemp("reports-full")
-        generate_demo(EMPLOYEES, SEED, AS_OF, root / "inbox")
-        _RUNS["full"] = _run(root / "inbox", root)
-    return _RUNS["full"]
+    """The demo organisation with every source (the session fixture ``report_demo``)."""
+    root = factory.mktemp("reports-full")
+    generate_demo(EMPLOYEES, SEED, AS_OF, root / "inbox")
+    return _run(root / "inbox", root)
 
 
-def hr_only_run(factory: pytest.TempPathFactory) -> DemoRun:
+def hr_only_run(factory: pytest.TempPathFactory, full: DemoRun) -> DemoRun:
     """The same organisation's HR sources only: the baseline before any program."""
-    if "hr" not in _RUNS:
-        full = full_run(factory)
-        root = factory.mktemp("reports-hr-only")
-        drop = root / "inbox" / AS_OF.isoformat()
-        drop.mkdir(parents=True)
-        for source in HR_SOURCES:
-            shutil.copy(full.drop / f"{source}.csv", drop / f"{source}.csv")
-        _RUNS["hr"] = _run(root / "inbox", root)
-    return _RUNS["hr"]
+    root = factory.mktemp("reports-hr-only")
+    drop = root / "inbox" / AS_OF.isoformat()
+    drop.mkdir(parents=True)
+    for source in HR_SOURCES:
+        shutil.copy(full.drop / f"{source}.csv", drop / f"{source}.csv")
+    return _run(root / "inbox", root)
 
 
 #: Names with markup in them, as an HR or a mentoring export might hold them
@@ -149,28 +141,25 @@ MARKUP_VALUES: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
-def markup_run(factory: pytest.TempPathFactory) -> DemoRun:
+def markup_run(factory: pytest.TempPathFactory, full: DemoRun) -> DemoRun:
     """The demo organisation with markup planted in department, job title and program names."""
-    if "markup" not in _RUNS:
-        full = full_run(factory)
-        root = factory.mktemp("reports-markup")
-        drop = root / "inbox" / AS_OF.isoformat()
-        shutil.copytree(full.drop, drop)
-        for source, columns in MARKUP_VALUES.items():
-            path = drop / f"{source}.csv"
-            with path.open(newline="", encoding="utf-8") as f:
-                reader = csv.DictReader(f)
-                fields = list(reader.fieldnames or [])
-                rows = [
-                    {c: columns.get(c, {}).get(v, v) if v else v for c, v in row.items()}
-                    for row in reader
-                ]
-            with path.open("w", newline="", encoding="utf-8") as f:
-                writer = csv.DictWriter(f, fieldnames=fields, quoting=csv.QUOTE_NONNUMERIC)
-                writer.writeheader()
-                writer.writerows(rows)
-        _RUNS["markup"] = _run(root / "inbox", root)
-    return _RUNS["markup"]
+    root = factory.mktemp("reports-markup")
+    drop = root / "inbox" / AS_OF.isoformat()
+    shutil.copytree(full.drop, drop)
+    for source, columns in MARKUP_VALUES.items():
+        path = drop / f"{source}.csv"
+        with path.open(newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            fields = list(reader.fieldnames or [])
+            rows = [
+                {c: columns.get(c, {}).get(v, v) if v else v for c, v in row.items()}
+                for row in reader
+            ]
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields, quoting=csv.QUOTE_NONNUMERIC)
+            writer.writeheader()
+            writer.writerows(rows)
+    return _run(root / "inbox", root)
 
 
 def key(k: Kpi) -> tuple[str, str | None, str | None]:

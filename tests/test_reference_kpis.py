@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from pipelines.contract import SOURCES
 from pipelines.warehouse import reset_raw_schema
+from tests.dictionary import DICTIONARY_KPIS
 from tests.reference.compare import assert_kpis_match
 from tests.reference.kpis_pandas import (
     View,
@@ -35,49 +36,6 @@ from tests.reference.kpis_pandas import (
 
 D = dt.date(2026, 11, 25)
 ALL_SOURCES = {s.name for s in SOURCES}
-
-#: Every KPI name of the dictionary's table.
-DICTIONARY_KPIS = {
-    "retention_12m_mentee",
-    "retention_12m_mentor",
-    "retention_12m_non_participant",
-    "retention_12m_gap_mentee_naive",
-    "retention_12m_gap_mentor_naive",
-    "retention_12m_gap_mentee_adjusted",
-    "retention_12m_gap_mentor_adjusted",
-    "promotion_rate_12m_mentee",
-    "promotion_rate_12m_mentor",
-    "promotion_rate_12m_non_participant",
-    "active_matches",
-    "engaged_match_rate_30d",
-    "avg_sessions_per_active_match_90d",
-    "mentee_initiated_share_12m",
-    "mentor_learning_avg",
-    "mentee_learning_avg",
-    "reciprocity_index",
-    "engagement_delta_mentee",
-    "engagement_delta_non_participant",
-    "engagement_uplift_mentee",
-    "critical_roles",
-    "succession_coverage_ready_now",
-    "succession_coverage_any",
-    "successors_mentored_share",
-    "knowledge_transfer_gap_roles",
-    "participation_rate",
-    "representation_index",
-    "selection_ratio_min",
-    "cross_gender_match_share",
-    "cross_ethnicity_match_share",
-    "headcount",
-    "hires_12m",
-    "separations_12m",
-    "turnover_rate_12m",
-    "voluntary_turnover_rate_12m",
-    "engagement_score_avg",
-    "engagement_favorable_share",
-    "representation_share",
-    "leadership_representation_share",
-}
 
 
 # --------------------------------------------------------------------------

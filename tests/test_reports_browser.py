@@ -21,7 +21,7 @@ import pytest
 from reports import palette
 from reports.privacy import SUPPRESSED_TEXT
 from tests.browser import PageLog, chart_states, kpi_elements, open_report
-from tests.reports_demo import REPORTS, DemoRun, full_run, hr_only_run, key
+from tests.reports_demo import REPORTS, DemoRun, key
 
 pytestmark = pytest.mark.slow
 
@@ -58,8 +58,8 @@ def _load(path: Path, screenshot: Path) -> Loaded:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    return full_run(tmp_path_factory)
+def demo(report_demo: DemoRun) -> DemoRun:
+    return report_demo
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +68,8 @@ def loaded(demo: DemoRun) -> dict[str, Loaded]:
 
 
 @pytest.fixture(scope="module")
-def hr_only(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    return hr_only_run(tmp_path_factory)
+def hr_only(report_demo_hr_only: DemoRun) -> DemoRun:
+    return report_demo_hr_only
 
 
 @pytest.fixture(scope="module")

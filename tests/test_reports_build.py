@@ -24,19 +24,19 @@ from reports.build import HTML_FILES, PDF_FILE, ReportError, build_reports
 from reports.dictionary import SPECS_BY_KPI
 from reports.page import _plotly_js
 from reports.workforce import DEPARTMENT_COLUMNS
-from tests.reports_demo import REPORTS, DemoRun, full_run, hr_only_run, key
+from tests.reports_demo import REPORTS, DemoRun, key
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    return full_run(tmp_path_factory)
+def demo(report_demo: DemoRun) -> DemoRun:
+    return report_demo
 
 
 @pytest.fixture(scope="module")
-def hr_only(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    return hr_only_run(tmp_path_factory)
+def hr_only(report_demo_hr_only: DemoRun) -> DemoRun:
+    return report_demo_hr_only
 
 
 def _content(html: str) -> str:

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.reports_demo import REPORTS, DemoRun, markup_run
+from tests.reports_demo import REPORTS, DemoRun
 
 pytestmark = pytest.mark.slow
 
@@ -22,8 +22,8 @@ _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 
 
 @pytest.fixture(scope="module")
-def marked(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    return markup_run(tmp_path_factory)
+def marked(report_demo_markup: DemoRun) -> DemoRun:
+    return report_demo_markup
 
 
 def _outside_scripts(html: str) -> str:
