@@ -28,7 +28,6 @@ functions of those lines.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -43,7 +42,7 @@ from statistics import NormalDist
 from typing import Any
 
 import pipelines.demo
-from pipelines.paths import project_dir
+from pipelines.paths import project_dir, tree_fingerprint
 
 #: The KPIs calibrated: (kpi, role, kind).
 KPIS: tuple[tuple[str, str, str], ...] = (
@@ -352,19 +351,9 @@ class _StageReporter:
 def code_fingerprint(project: Path | None = None) -> str:
     """A short hash of the files that decide the KPIs and the truth (see FINGERPRINTED)."""
     project = project or project_dir()
-    digest = hashlib.sha256()
     roots = [(project, project / name) for name in FINGERPRINTED]
     roots.append((DEMO_PACKAGE.parent, DEMO_PACKAGE))
-    for base, root in roots:
-        if not root.exists():
-            continue
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            if "__pycache__" in path.parts or path.suffix == ".pyc":
-                continue
-            digest.update(path.relative_to(base).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    return tree_fingerprint(roots)
 
 
 def load_results(path: Path) -> list[SeedResult]:

@@ -14,7 +14,9 @@ Nothing else computes a path from ``__file__``.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -74,3 +76,24 @@ def seeds_dir() -> Path:
 def kpi_catalog_file() -> Path:
     """The KPI catalogue (one row per KPI): read by dbt, kpis.json, the suites and reports."""
     return seeds_dir() / "kpi_catalog.csv"
+
+
+def tree_fingerprint(roots: Iterable[tuple[Path, Path]], extra: Iterable[str] = ()) -> str:
+    """A short SHA-256 of files and folders (``(base, root)`` pairs: names relative to base).
+
+    Every file's relative name and bytes count, in a fixed order; compiled
+    Python does not. ``extra`` adds strings (a version, say) to the hash.
+    """
+    digest = hashlib.sha256()
+    for base, root in roots:
+        if not root.exists():
+            continue
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    for text in extra:
+        digest.update(text.encode() + b"\0")
+    return digest.hexdigest()[:16]

@@ -7,6 +7,7 @@ import time
 from pipelines.context import RunContext
 from pipelines.errors import PipelineError
 from pipelines.paths import project_dir
+from pipelines.transform.dbt_cache import dbt_cache
 from pipelines.warehouse import connect
 
 
@@ -17,13 +18,26 @@ def transform_stage(ctx: RunContext) -> None:
 
 
 def kpis_stage(ctx: RunContext) -> None:
-    """Build every dbt model and test and write kpis.json (no docs: calibration uses it)."""
+    """Build every dbt model and test and write kpis.json (no docs: calibration uses it).
+
+    The unit tests run when this version of the project has not passed them yet
+    (``pipelines/transform/dbt_cache.py``): they test the models' code, not the data.
+    """
     from pipelines.transform.dbt_runner import build
     from pipelines.transform.kpis_json import write_kpis_json
 
     target = ctx.run_dir / "dbt"
     started = time.perf_counter()
-    result = build(project_dir(), ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
+    cache = dbt_cache(ctx.target, project_dir())
+    unit_tests = not cache.unit_tests_passed()
+    if not unit_tests:
+        ctx.reporter.step(
+            f"dbt unit tests: skipped, they passed for this version of the project "
+            f"({cache.fingerprint}) on an earlier night"
+        )
+    result = build(
+        project_dir(), ctx.warehouse, ctx.as_of, target, ctx.reporter.step, unit_tests=unit_tests
+    )
     ctx.dbt_result = result
     if result.callback_errors:
         ctx.warnings.append(
@@ -36,6 +50,8 @@ def kpis_stage(ctx: RunContext) -> None:
         # downstream: the marts would be stale, so nothing may be published.
         # The message names the first real error, not the nodes skipped after it.
         raise PipelineError(result.failure_message())
+    if unit_tests:
+        cache.record_unit_tests_passed()
     ctx.stage_seconds["transform.dbt_build"] = time.perf_counter() - started
     started = time.perf_counter()
     con = connect(ctx.warehouse)
@@ -53,11 +69,17 @@ def docs_stage(ctx: RunContext) -> None:
 
     target = ctx.run_dir / "dbt"
     started = time.perf_counter()
-    try:
-        site = docs(project_dir(), ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
-    except Exception as exc:  # docs are useful, not essential: warn, keep going
-        ctx.warnings.append(f"dbt docs were not generated: {exc}")
-        return
+    cache = dbt_cache(ctx.target, project_dir())
+    site = cache.docs()
+    if site is not None:
+        ctx.reporter.step(f"dbt docs: the project is unchanged ({cache.fingerprint}), reused")
+    else:
+        try:
+            site = docs(project_dir(), ctx.warehouse, ctx.as_of, target, ctx.reporter.step)
+        except Exception as exc:  # docs are useful, not essential: warn, keep going
+            ctx.warnings.append(f"dbt docs were not generated: {exc}")
+            return
+        cache.store_docs(site)
     (ctx.run_dir / "dbt_docs.html").write_bytes(site.read_bytes())
     ctx.stage_seconds["transform.dbt_docs"] = time.perf_counter() - started
     ctx.outputs["dbt_docs"] = "dbt_docs.html"

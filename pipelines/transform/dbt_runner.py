@@ -290,8 +290,9 @@ def build(
     as_of: date,
     target_dir: Path,
     log: Callable[[str], None],
+    unit_tests: bool = True,
 ) -> DbtResult:
-    """Run ``dbt build`` (models, data tests, unit tests) as of ``as_of``.
+    """Run ``dbt build`` (models, data tests and, unless told not to, unit tests) as of ``as_of``.
 
     ``warehouse`` must hold the raw schema (see :mod:`pipelines.warehouse`);
     dbt writes its schemas beside it. Artifacts go to ``target_dir/target``,
@@ -299,7 +300,8 @@ def build(
     ``success`` is False when any model, data test or unit test errored or
     failed.
     """
-    result = _invoke(["build"], project_dir, warehouse, as_of, target_dir, "target", log)
+    command = ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
+    result = _invoke(command, project_dir, warehouse, as_of, target_dir, "target", log)
     _safe(log, result.callback_errors)(result.summary())
     return result
 

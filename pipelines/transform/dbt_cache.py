@@ -1,0 +1,88 @@
+"""What a night need not redo while the dbt project is unchanged: its unit tests and docs site.
+
+dbt's unit tests check the models' code on fixed inputs, not the night's
+data, and the docs site describes the models and their columns, not the
+rows: both change only when the project does. So each is keyed by the
+project's fingerprint (the dbt project's files, the raw schema they read, dbt
+and its adapter's versions) and redone only when it differs: the first night
+after an upgrade or an edited model runs the unit tests and regenerates the
+docs; the nights after reuse them. CI runs the unit tests on every change.
+
+The cache lives beside the warehouse analysts read, in
+``.<warehouse name>.dbt-cache/``; deleting it only costs the next night the
+time to redo both.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from pipelines import contract
+from pipelines.paths import tree_fingerprint
+
+#: The dbt project's own files (the suites and mappings do not change the models).
+DBT_FILES = ("dbt_project.yml", "models", "macros", "seeds", "snapshots", "profiles")
+_CONTRACT = Path(contract.__file__)
+
+
+def _version(package: str) -> str:
+    try:
+        return f"{package}=={metadata.version(package)}"
+    except metadata.PackageNotFoundError:
+        return f"{package} (not installed)"
+
+
+def project_fingerprint(project: Path) -> str:
+    """A short hash of everything that decides the models' code and columns."""
+    roots = [(project, project / name) for name in DBT_FILES]
+    roots.append((_CONTRACT.parent, _CONTRACT))
+    return tree_fingerprint(roots, extra=(_version("dbt-core"), _version("dbt-duckdb")))
+
+
+@dataclass(frozen=True)
+class DbtCache:
+    """The cache of one warehouse, for one version of the project."""
+
+    folder: Path
+    fingerprint: str
+
+    @property
+    def _unit_tests_marker(self) -> Path:
+        return self.folder / f"unit-tests-passed-{self.fingerprint}"
+
+    @property
+    def _docs_page(self) -> Path:
+        return self.folder / f"dbt-docs-{self.fingerprint}.html"
+
+    def unit_tests_passed(self) -> bool:
+        """Whether this version of the project's unit tests passed on an earlier night."""
+        return self._unit_tests_marker.is_file()
+
+    def record_unit_tests_passed(self) -> None:
+        self._write(self._unit_tests_marker, b"")
+
+    def docs(self) -> Path | None:
+        """The docs site generated for this version of the project, if any."""
+        return self._docs_page if self._docs_page.is_file() else None
+
+    def store_docs(self, page: Path) -> None:
+        """Keep ``page`` for this version; older versions' pages are removed."""
+        for old in self.folder.glob("dbt-docs-*.html"):
+            old.unlink(missing_ok=True)
+        self._write(self._docs_page, page.read_bytes())
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Written under a temporary name, then renamed: a killed run leaves no half file."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+
+def dbt_cache(warehouse: Path, project: Path) -> DbtCache:
+    """The cache beside ``warehouse`` (the one analysts read) for ``project`` as it is now."""
+    folder = warehouse.parent / f".{warehouse.name}.dbt-cache"
+    return DbtCache(folder, project_fingerprint(project))
