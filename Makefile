@@ -60,8 +60,8 @@ lint: $(STAMP) ## ruff, mypy and sqlfluff (dbt templater)
 	$(BIN)/lint-imports .importlinter
 	MENTORSHIP_WAREHOUSE=$${MENTORSHIP_WAREHOUSE:-$(OUT)/warehouse.duckdb} $(BIN)/sqlfluff lint models
 
-bench: $(STAMP) ## measure run time and peak memory at 10k and 100k employees
-	$(BIN)/python -m pipelines.bench --sizes 10000,100000
+bench: $(STAMP) ## the run against its floors and the pandas peer at 10k, 100k and 1M employees: BENCHMARKS.md (about an hour)
+	$(BIN)/python -m pipelines.bench --sizes $${SIZES:-10000,100000,1000000} --report BENCHMARKS.md
 
 bench-nightly: $(STAMP) ## time a three-drop catch-up and the skip of an unchanged fourth drop
 	$(BIN)/python -m pipelines.bench_nightly --root out/bench-nightly

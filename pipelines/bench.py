@@ -1,127 +1,310 @@
-"""``make bench``: time and peak memory of the nightly run on demo organisations.
+"""``make bench`` / ``mentorship bench``: the nightly run against its floors and its peer.
 
-For each size it generates a demo (cached between runs), then runs
-``mentorship run`` in a child process and reads the wall time of each stage
-from the run's manifest and the child's peak resident memory from the OS.
-As a floor it times DuckDB reading every input file once.
+For each size it generates a clean demo drop (``--bad-row-share 0``, cached
+between runs) and measures, on that drop, in this session:
+
+- **the run**: ``mentorship run`` in a child process, twice on the same
+  warehouse: the first night after a change of the project (the dbt unit tests
+  and docs redone) and a steady night (both reused, see
+  ``pipelines/transform/dbt_cache.py``); wall time per stage from the
+  manifest, peak resident memory of the child from the OS, warehouse and
+  output sizes;
+- **an unchanged drop**: a third ``mentorship run`` of the same drop, which
+  must recognise it and skip;
+- **two floors**: DuckDB counting the rows of every input file
+  (``count(*)``, which need not materialise the fields) and DuckDB loading every
+  file into a table with every field parsed (``create table as select * from
+  read_csv(..., all_varchar = true)``);
+- **the peer**: the project's own vectorised pandas implementation of the
+  KPI dictionary (``tests/reference/``, present in a checkout), reading the
+  accepted rows from the run's warehouse and computing every KPI at the as-of
+  date: what an analyst's script would cost.
+
+Results go to ``<root>/results.json`` and, as tables with the ratios the
+performance targets are stated in (run / floor, run / peer), to
+``BENCHMARKS.md`` (``--report``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import platform
+import shutil
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 AS_OF = date(2026, 11, 25)
+DEFAULT_SIZES = "10000,100000,1000000"
 
 
-def _floor_seconds(drop: Path) -> float:
-    """DuckDB reading every input CSV once: the least any run could cost."""
+def _say(message: str) -> None:
+    print(f"{datetime.now(UTC):%H:%M:%S} {message}", file=sys.stderr, flush=True)
+
+
+def _files(drop: Path) -> list[Path]:
+    return sorted(drop.glob("*.csv"))
+
+
+def floor_count_seconds(drop: Path) -> float:
+    """DuckDB counting every input file's rows: reads the bytes, materialises no field."""
     con = duckdb.connect()
     t0 = time.perf_counter()
-    for path in sorted(drop.glob("*.csv")):
-        con.execute("select count(*) from read_csv(?, all_varchar=true)", [str(path)]).fetchone()
+    for path in _files(drop):
+        con.execute("select count(*) from read_csv(?, all_varchar = true)", [str(path)]).fetchone()
     return time.perf_counter() - t0
 
 
-def bench_size(employees: int, root: Path) -> dict[str, object]:
-    """Generate (once) and run one demo organisation; return its measurements."""
-    inbox = root / f"demo-{employees}"
-    drop = inbox / AS_OF.isoformat()
-    gen_seconds = None
-    if not (drop / "employees.csv").exists():
-        t0 = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pipelines",
-                "demo",
-                "--employees",
-                str(employees),
-                "--seed",
-                "7",
-                "--as-of",
-                AS_OF.isoformat(),
-                "--out",
-                str(inbox),
-            ],
-            check=True,
+def floor_parse_seconds(drop: Path, work: Path) -> float:
+    """DuckDB loading every input file into a table, every field parsed (as text)."""
+    database = work / "floor.duckdb"
+    database.unlink(missing_ok=True)
+    con = duckdb.connect(str(database))
+    t0 = time.perf_counter()
+    for i, path in enumerate(_files(drop)):
+        con.execute(
+            f"create table t{i} as select * from read_csv(?, all_varchar = true)", [str(path)]
         )
-        gen_seconds = time.perf_counter() - t0
-    rows = sum(max(0, sum(1 for _ in p.open("rb")) - 1) for p in drop.glob("*.csv"))
-    out = root / f"run-{employees}" / "published"
-    peak_file = root / f"run-{employees}" / "peak_rss_kb"
+    seconds = time.perf_counter() - t0
+    con.close()
+    database.unlink(missing_ok=True)
+    return seconds
+
+
+def peer_seconds(warehouse: Path) -> dict[str, float] | None:
+    """The vectorised pandas reference on the run's accepted rows (None outside a checkout)."""
+    try:
+        from tests.reference.kpis_pandas import compute_kpis, load_tables
+    except ImportError:
+        return None
+    t0 = time.perf_counter()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables, exported = load_tables(con)
+    finally:
+        con.close()
+    loaded = time.perf_counter()
+    compute_kpis(tables, exported, AS_OF)
+    done = time.perf_counter()
+    return {"load_seconds": loaded - t0, "compute_seconds": done - loaded, "seconds": done - t0}
+
+
+def _generate(employees: int, inbox: Path) -> float | None:
+    drop = inbox / AS_OF.isoformat()
+    if (drop / "employees.csv").exists():
+        return None
     t0 = time.perf_counter()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.bench",
-            "--child",
-            str(peak_file),
-            "--",
-            "run",
-            "--inbox",
-            str(inbox),
-            "--out",
-            str(out),
-            "--warehouse",
-            str(root / f"run-{employees}" / "warehouse.duckdb"),
-            # a benchmark measures a run even when this drop was published before
-            "--force",
-        ],
+        [sys.executable, "-m", "pipelines", "demo", "--employees", str(employees)]
+        + ["--seed", "7", "--as-of", AS_OF.isoformat(), "--bad-row-share", "0"]
+        + ["--out", str(inbox)],
         check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - t0
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _night(inbox: Path, out: Path, warehouse: Path, work: Path, *, force: bool) -> dict[str, Any]:
+    """One ``mentorship run`` in a child process: wall time, stages, peak memory, exit code."""
+    peak_file = work / "peak_rss_kb"
+    peak_file.unlink(missing_ok=True)
+    args = ["run", "--inbox", str(inbox), "--out", str(out), "--warehouse", str(warehouse)]
+    t0 = time.perf_counter()
+    child = subprocess.run(
+        [sys.executable, "-m", "pipelines.bench_child", str(peak_file), *args]
+        + (["--force"] if force else []),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     wall = time.perf_counter() - t0
-    peak_kb = int(peak_file.read_text())
+    if child.returncode != 0:
+        raise SystemExit(f"mentorship run failed (exit {child.returncode}): {child.stderr[-2000:]}")
     manifest = json.loads((out / "manifest.json").read_text())
     return {
-        "employees": employees,
-        "input_rows": rows,
-        "generate_seconds": gen_seconds,
-        "run_seconds": round(wall, 2),
-        "stage_seconds": manifest["stage_seconds"],
-        "peak_rss_mb": round(peak_kb / 1024, 1),
-        "floor_read_inputs_seconds": round(_floor_seconds(drop), 2),
+        "seconds": round(wall, 2),
+        "stage_seconds": {k: round(v, 2) for k, v in manifest["stage_seconds"].items()},
+        "peak_rss_mb": round(int(peak_file.read_text()) / 1024, 1),
+        "run_id": manifest.get("run_id"),
     }
 
 
-def _child(peak_file: Path, cli_args: list[str]) -> None:
-    """Run the CLI in this process, then record this process's peak memory."""
-    from pipelines.cli import app
+def bench_size(employees: int, root: Path) -> dict[str, Any]:
+    """Every measurement of one organisation size (see the module doc)."""
+    inbox = root / f"demo-{employees}"
+    work = root / f"run-{employees}"
+    work.mkdir(parents=True, exist_ok=True)
+    _say(f"{employees:,} employees: demo drop")
+    generate = _generate(employees, inbox)
+    drop = inbox / AS_OF.isoformat()
+    rows = sum(max(0, sum(1 for _ in p.open("rb")) - 1) for p in _files(drop))
+    out, warehouse = work / "published", work / "warehouse.duckdb"
+    # the first night of this project version: a fresh cache beside a fresh warehouse
+    shutil.rmtree(work / f".{warehouse.name}.dbt-cache", ignore_errors=True)
+    _say(f"{employees:,} employees: first night")
+    first = _night(inbox, out, warehouse, work, force=True)
+    _say(f"{employees:,} employees: steady night")
+    steady = _night(inbox, out, warehouse, work, force=True)
+    _say(f"{employees:,} employees: unchanged drop")
+    unchanged = _night(inbox, out, warehouse, work, force=False)
+    _say(f"{employees:,} employees: floors and peer")
+    result = {
+        "employees": employees,
+        "input_rows": rows,
+        "input_mb": round(_size(drop) / 1e6, 1),
+        "generate_seconds": None if generate is None else round(generate, 2),
+        "first_night": first,
+        "steady_night": steady,
+        "unchanged_drop_seconds": unchanged["seconds"],
+        "warehouse_mb": round(_size(warehouse) / 1e6, 1),
+        "output_mb": round(_size(out.resolve()) / 1e6, 1),
+        "floor_count_seconds": round(floor_count_seconds(drop), 2),
+        "floor_parse_seconds": round(floor_parse_seconds(drop, work), 2),
+        "peer": peer_seconds(warehouse),
+    }
+    return result
 
+
+# --- BENCHMARKS.md ----------------------------------------------------------------------
+
+
+def _up_to_kpis(night: dict[str, Any]) -> float:
+    s = night["stage_seconds"]
+    return (
+        s.get("ingest", 0)
+        + s.get("check_sources", 0)
+        + s.get("transform.dbt_build", 0)
+        + (s.get("transform.kpis_json", 0))
+    )
+
+
+def _f(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def render_markdown(results: list[dict[str, Any]], commit: str | None) -> str:
+    """BENCHMARKS.md: what was measured, the targets' ratios, and the slope."""
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Produced by `make bench` (`python -m pipelines.bench`) on {platform.node()}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit `{commit or 'unknown'}`, in one session. "
+        "Clean demo drops (`--bad-row-share 0`, seed 7, as of "
+        f"{AS_OF.isoformat()}); seconds of wall time. See `pipelines/bench.py` for what each "
+        "figure is.",
+        "",
+        "## Per size",
+        "",
+        "| employees | input lines | ingest | check sources | dbt build | up to kpis.json | "
+        "dbt docs | check marts | reports | whole run | peak memory | warehouse | output |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        for label, night in (("first night", r["first_night"]), ("steady", r["steady_night"])):
+            s = night["stage_seconds"]
+            lines.append(
+                f"| {r['employees']:,} ({label}) | {r['input_rows']:,} | {_f(s.get('ingest'))} | "
+                f"{_f(s.get('check_sources'))} | {_f(s.get('transform.dbt_build'))} | "
+                f"{_f(_up_to_kpis(night))} | {_f(s.get('transform.dbt_docs'))} | "
+                f"{_f(s.get('check_marts'))} | {_f(s.get('report'))} | {_f(night['seconds'])} | "
+                f"{night['peak_rss_mb']:,.0f} MB | {r['warehouse_mb']:,.0f} MB | "
+                f"{r['output_mb']:,.1f} MB |"
+            )
+    lines += [
+        "",
+        "## Against the floors and the peer (steady night)",
+        "",
+        "| employees | floor: count | floor: full parse | peer: load + compute | "
+        "ingest + peer | up to kpis.json | ratio to ingest + peer (target < 1) | "
+        "whole run | ratio to full parse (target < 10) | unchanged drop (target < 5 s) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        night = r["steady_night"]
+        peer = r["peer"]["seconds"] if r["peer"] else None
+        ingest = night["stage_seconds"].get("ingest", 0.0)
+        against = None if peer is None else ingest + peer
+        up = _up_to_kpis(night)
+        lines.append(
+            f"| {r['employees']:,} | {_f(r['floor_count_seconds'], 2)} | "
+            f"{_f(r['floor_parse_seconds'], 2)} | {_f(peer)} | {_f(against)} | {_f(up)} | "
+            f"{_f(None if against is None else up / against, 2)} | {_f(night['seconds'])} | "
+            f"{_f(night['seconds'] / max(r['floor_parse_seconds'], 1e-9))} | "
+            f"{_f(r['unchanged_drop_seconds'], 2)} |"
+        )
+    if len(results) > 1:
+        lines += [
+            "",
+            "## Slope (steady night, between consecutive sizes)",
+            "",
+            "| from | to | input lines x | whole run x | up to kpis.json x | peak memory x |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for a, b in zip(results, results[1:], strict=False):
+            na, nb = a["steady_night"], b["steady_night"]
+            lines.append(
+                f"| {a['employees']:,} | {b['employees']:,} | "
+                f"{b['input_rows'] / a['input_rows']:.1f} | {nb['seconds'] / na['seconds']:.1f} | "
+                f"{_up_to_kpis(nb) / max(_up_to_kpis(na), 1e-9):.1f} | "
+                f"{nb['peak_rss_mb'] / na['peak_rss_mb']:.1f} |"
+            )
+        lines += [
+            "",
+            "A cost that grows no worse than linearly has its ratio at most the input's.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _commit() -> str | None:
     try:
-        code = app(cli_args, standalone_mode=False)
-    finally:
-        peak_file.write_text(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
-    if code:  # the run's exit code (typer.Exit is returned, not raised, here)
-        sys.exit(int(code))
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
 
 
-def main() -> None:
-    """Run the benchmark and print one line per size (also written as JSON)."""
-    if len(sys.argv) > 3 and sys.argv[1] == "--child" and sys.argv[3] == "--":
-        _child(Path(sys.argv[2]), sys.argv[4:])
-        return
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="10000,100000")
-    parser.add_argument("--root", type=Path, default=Path("out/bench"))
-    args = parser.parse_args()
-    args.root.mkdir(parents=True, exist_ok=True)
+def run_bench(sizes: list[int], root: Path, report: Path | None) -> list[dict[str, Any]]:
+    """Measure every size, write ``root/results.json`` and, when asked, the Markdown report."""
+    root.mkdir(parents=True, exist_ok=True)
     results = []
-    for size in sorted(int(s) for s in args.sizes.split(",")):
-        result = bench_size(size, args.root)
+    for size in sorted(sizes):
+        result = bench_size(size, root)
         results.append(result)
         print(json.dumps(result), flush=True)
-    (args.root / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (root / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    if report is not None:
+        report.write_text(render_markdown(results, _commit()))
+        _say(f"wrote {report}")
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print one JSON line per size."""
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help="employees, comma-separated")
+    parser.add_argument("--root", type=Path, default=Path("out/bench"))
+    parser.add_argument("--report", type=Path, default=None, help="write BENCHMARKS.md here")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes: {args.sizes!r} is not a comma-separated list of numbers")
+    run_bench(sizes, args.root, args.report)
 
 
 if __name__ == "__main__":

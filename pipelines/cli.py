@@ -363,11 +363,12 @@ def _report_outcome(outcome: object, out: Path) -> None:
 
 
 def _register_history_commands() -> None:
-    from pipelines import cli_calibrate, cli_runs
+    from pipelines import cli_bench, cli_calibrate, cli_runs
 
     app.command(name="runs")(cli_runs.runs)
     app.command(name="show")(cli_runs.show)
     app.command(name="calibrate")(cli_calibrate.calibrate)
+    app.command(name="bench")(cli_bench.bench)
 
 
 _register_history_commands()
