@@ -119,7 +119,10 @@ def test_no_name_reaches_the_warehouse(hr_only):
     with duckdb.connect(str(hr_only / "warehouse.duckdb"), read_only=True) as con:
         columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns "
-            "where table_schema in ('raw', 'main') and data_type in ('VARCHAR', 'JSON')"
+            "where table_schema in ('raw', 'main') and data_type in ('VARCHAR', 'JSON') "
+            # the KPI catalogue (a dbt seed) is the project's own words, not the export's:
+            # its "Cross-gender match share" is not the employee named Cross
+            "and table_name <> 'kpi_catalog'"
         ).fetchall()
         texts = [
             str(value)
