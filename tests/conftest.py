@@ -36,6 +36,7 @@ PIPELINE_MODULES = frozenset(
         "test_quality_e2e",
         "test_reports_browser",
         "test_reports_build",
+        "test_reports_escaping",
         "test_run",
         "test_small_cells",
         "test_workforce_kpis",
