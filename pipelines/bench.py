@@ -159,6 +159,8 @@ def bench_size(employees: int, root: Path) -> dict[str, Any]:
     steady = _night(inbox, out, warehouse, work, force=True)
     _say(f"{employees:,} employees: unchanged drop")
     unchanged = _night(inbox, out, warehouse, work, force=False)
+    if unchanged["run_id"] != steady["run_id"]:
+        raise SystemExit(f"{inbox}: an unchanged drop was run again instead of being skipped")
     _say(f"{employees:,} employees: floors and peer")
     result = {
         "employees": employees,
