@@ -198,7 +198,7 @@ def ingest(
     from pipelines.locks import held
     from pipelines.mapping.config import resolve_mapping
     from pipelines.permissions import owner_only
-    from pipelines.run import new_run_id
+    from pipelines.run_audit import new_run_id
     from pipelines.warehouse import connect
     from pipelines.warehouse_build import warehouse_open_error
 

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import time
 import traceback
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +42,12 @@ from pipelines.permissions import owner_only, restrict_tree
 from pipelines.publish import check_out_folder, publish, runs_root, start_run_dir
 from pipelines.recovery import recover
 from pipelines.retention import prune_run_folders
-from pipelines.run_audit import run_record, store_run
+from pipelines.run_audit import new_run_id, run_record, store_run
 from pipelines.stages import default_stages
 from pipelines.warehouse_build import Build, build_folder_prefix, commit, discard, start_build
 
 #: Published run folders kept per output (``--keep-runs``); older ones are pruned.
 DEFAULT_KEEP_RUNS = 30
-
-
-def new_run_id(as_of: date) -> str:
-    """A sortable, unique run id: UTC start time (to the millisecond), as-of date, random suffix.
-
-    Sorting run ids sorts runs by start, even several in one second (retention relies on it).
-    """
-    now = datetime.now(UTC)
-    millis = now.microsecond // 1000
-    return f"{now:%Y%m%dT%H%M%S}{millis:03d}Z-{as_of.isoformat()}-{uuid.uuid4().hex[:6]}"
 
 
 def default_warehouse(out: Path) -> Path:

@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 import os
 import socket
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -148,3 +149,13 @@ def run_record(
         "pid": os.getpid(),
         "host": socket.gethostname(),
     }
+
+
+def new_run_id(as_of: date) -> str:
+    """A sortable, unique run id: UTC start time (to the millisecond), as-of date, random suffix.
+
+    Sorting run ids sorts runs by start, even several in one second (retention relies on it).
+    """
+    now = datetime.now(UTC)
+    millis = now.microsecond // 1000
+    return f"{now:%Y%m%dT%H%M%S}{millis:03d}Z-{as_of.isoformat()}-{uuid.uuid4().hex[:6]}"
