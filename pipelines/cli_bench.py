@@ -27,7 +27,7 @@ def bench(
     Each size: a clean demo drop, a first night and a steady night of `mentorship
     run` (wall time per stage, peak memory), an unchanged drop skipped, DuckDB
     counting and fully parsing the inputs, and the project's pandas
-    implementation of the KPIs on the accepted rows. Takes about an hour at
+    implementation of the KPIs on the accepted rows. Takes about 10 minutes at
     10,000, 100,000 and 1,000,000 employees.
     """
     from pipelines.bench import main
