@@ -35,7 +35,7 @@ PG_TYPES = {
     "BIGINT": "bigint",
     "DOUBLE": "double precision",
     "BOOLEAN": "boolean",
-    "JSON": "jsonb",
+    "JSON": "json",
     "VARCHAR[]": "text[]",
 }
 
