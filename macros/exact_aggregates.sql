@@ -8,7 +8,26 @@
 #}
 
 {% macro exact_sum(expr, scale=12) -%}
-    {{ to_double('sum(cast(' ~ expr ~ ' as decimal(38, ' ~ scale ~ ')))') }}
+    {{ to_double('sum(' ~ to_exact_decimal(expr, scale) ~ ')') }}
+{%- endmacro %}
+
+{% macro to_exact_decimal(expr, scale) -%}
+    {{ return(adapter.dispatch('to_exact_decimal')(expr, scale)) }}
+{%- endmacro %}
+
+{% macro default__to_exact_decimal(expr, scale) -%}
+    cast({{ expr }} as decimal(38, {{ scale }}))
+{%- endmacro %}
+
+{#
+    PostgreSQL casts a double to numeric through 15 significant digits
+    (float8_numeric uses DBL_DIG), which loses the last digit or two of a
+    double. Its text output is the shortest string that reads back to the
+    same double (extra_float_digits >= 1, the default since PostgreSQL 12),
+    so going through text keeps the value DuckDB's direct cast keeps.
+#}
+{% macro postgres__to_exact_decimal(expr, scale) -%}
+    cast(cast({{ expr }} as text) as numeric(38, {{ scale }}))
 {%- endmacro %}
 
 {% macro exact_avg(expr, scale=12) -%}

@@ -21,15 +21,34 @@
     1.959963984540054
 {%- endmacro %}
 
+{% macro z_95_squared() -%}
+    {{ return(adapter.dispatch('z_95_squared')()) }}
+{%- endmacro %}
+
+{% macro default__z_95_squared() -%}
+    {{ z_95() }} * {{ z_95() }}
+{%- endmacro %}
+
+{#
+    DuckDB multiplies the two decimal literals exactly and divides the product
+    by a count in double precision. PostgreSQL's sum() of integers is numeric,
+    so z * z / (2.0 * n) would be a numeric division there, rounded
+    differently; the exact square cast to a double divides as DuckDB does.
+#}
+{% macro postgres__z_95_squared() -%}
+    cast({{ z_95() }} * {{ z_95() }} as double precision)
+{%- endmacro %}
+
 {% macro wilson_bound(successes, n, side) -%}
     {%- set z = z_95() -%}
+    {%- set zz = z_95_squared() -%}
     {%- set p = '(' ~ to_double(successes) ~ ' / ' ~ n ~ ')' -%}
     {%- set sign = '-' if side == 'low' else '+' -%}
     case when {{ n }} > 0 then
         (
-            {{ p }} + {{ z }} * {{ z }} / (2.0 * {{ n }})
-            {{ sign }} {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ n }} + {{ z }} * {{ z }} / (4.0 * {{ n }} * {{ n }}))
-        ) / (1 + {{ z }} * {{ z }} / {{ n }})
+            {{ p }} + {{ zz }} / (2.0 * {{ n }})
+            {{ sign }} {{ z }} * sqrt({{ p }} * (1 - {{ p }}) / {{ n }} + {{ zz }} / (4.0 * {{ n }} * {{ n }}))
+        ) / (1 + {{ zz }} / {{ n }})
     end
 {%- endmacro %}
 
@@ -113,14 +132,14 @@
         when {{ df }} < 30 then
             case cast(floor({{ df }}) as integer)
             {%- for q in exact %}
-                when {{ loop.index }} then {{ q }}
+                when {{ loop.index }} then {{ float_constant(q) }}
             {%- endfor %}
             end
-        else {{ z }}
-            + {{ g1 }} / ({{ df }})
-            + {{ g2 }} / power({{ df }}, 2)
-            + {{ g3 }} / power({{ df }}, 3)
-            + {{ g4 }} / power({{ df }}, 4)
+        else {{ float_constant(z) }}
+            + {{ float_constant(g1) }} / ({{ df }})
+            + {{ float_constant(g2) }} / power({{ df }}, 2)
+            + {{ float_constant(g3) }} / power({{ df }}, 3)
+            + {{ float_constant(g4) }} / power({{ df }}, 4)
     end
 {%- endmacro %}
 

@@ -27,3 +27,24 @@
     {#- numerator / denominator as a double; null when the denominator is 0 or null. -#}
     case when ({{ denominator }}) > 0 then {{ to_double(numerator) }} / ({{ denominator }}) end
 {%- endmacro %}
+
+{#
+    A decimal constant (such as 1.959963984540054) used in arithmetic. DuckDB
+    computes `constant / integer` in double precision; PostgreSQL keeps a
+    decimal literal numeric, so a chain of constants and integers runs in
+    exact numeric arithmetic and rounds differently in the last bits. On
+    PostgreSQL the constant is cast to double precision so that both
+    adapters compute the same doubles; elsewhere it is written as is.
+#}
+
+{% macro float_constant(value) -%}
+    {{ return(adapter.dispatch('float_constant')(value)) }}
+{%- endmacro %}
+
+{% macro default__float_constant(value) -%}
+    {{ value }}
+{%- endmacro %}
+
+{% macro postgres__float_constant(value) -%}
+    cast({{ value }} as double precision)
+{%- endmacro %}

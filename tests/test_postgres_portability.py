@@ -1,0 +1,42 @@
+"""Static checks that keep the dbt project buildable on PostgreSQL (issue 14).
+
+- A unit test's name becomes a relation name on PostgreSQL, which allows at
+  most 63 characters (longer names fail there, not on DuckDB).
+- SQL fixtures use ``generate_series(lo, hi) as numbers (range)`` (both
+  adapters), not DuckDB's ``range(n)`` table function.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from pipelines.paths import project_dir
+
+POSTGRES_MAX_IDENTIFIER = 63
+
+
+def _model_yaml_files() -> list[Path]:
+    return sorted((project_dir() / "models").rglob("*.yml"))
+
+
+def test_unit_test_names_fit_a_postgres_identifier() -> None:
+    too_long = []
+    for path in _model_yaml_files():
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for unit_test in document.get("unit_tests") or []:
+            if len(unit_test["name"]) > POSTGRES_MAX_IDENTIFIER:
+                too_long.append(f"{path.name}: {unit_test['name']}")
+    assert not too_long, too_long
+
+
+def test_sql_fixtures_do_not_use_duckdb_range() -> None:
+    uses = [
+        f"{path.name}:{number}"
+        for path in _model_yaml_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bfrom\s+range\s*\(", line)
+    ]
+    assert not uses, uses
