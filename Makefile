@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    ?= out/demo
 EMPLOYEES ?= 5000
 
-.PHONY: install requirements demo test test-fast lint bench bench-nightly soak browser clean
+.PHONY: install requirements demo test test-fast lint postgres bench bench-nightly soak browser clean
 
 UV := $(BIN)/uv
 
@@ -43,11 +43,17 @@ browser: ## install Debian's headless Chromium (reports, PDF) and poppler (PDF t
 		|| echo "warning: could not install chromium/poppler-utils; report PDF and browser tests need them" >&2; \
 	fi
 
+postgres: ## install Debian's PostgreSQL server (tests/test_postgres_kpis.py starts a throwaway one); needs root
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+		|| echo "warning: could not install postgresql; the PostgreSQL test will be skipped" >&2; \
+	fi
+
 demo: $(STAMP) browser ## generate a demo organisation and run the whole nightly pipeline on it
 	$(BIN)/mentorship demo --employees $(EMPLOYEES) --seed 7 --out $(OUT)/inbox
 	$(BIN)/mentorship run --inbox $(OUT)/inbox --warehouse $(OUT)/warehouse.duckdb --out $(OUT)/published
 
-test: $(STAMP) browser ## run the whole test suite
+test: $(STAMP) browser postgres ## run the whole test suite
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP) browser ## the quick loop: every test that runs neither dbt nor the pipeline (under a minute)

@@ -1,8 +1,9 @@
-"""The same dbt models on PostgreSQL give DuckDB's kpis.json (issue 14 spike).
+"""The same dbt models on PostgreSQL give DuckDB's kpis.json (issue 14).
 
-Runs only when a PostgreSQL server is given through MENTORSHIP_PG_HOST (and
-MENTORSHIP_PG_PORT, _USER, _PASSWORD, _DBNAME; the database must exist and be
-disposable: its raw and main* schemas are replaced). The demo drop is
+A throwaway PostgreSQL server is started for it (tests/postgres_server.py;
+``make test`` installs Debian's postgresql package when missing), or the one
+given through MENTORSHIP_PG_HOST and its siblings is used (the database must
+be disposable: its raw and main* schemas are replaced). The demo drop is
 published once on DuckDB (the session's ``published_demo``), its raw schema
 copied to PostgreSQL in bulk, dbt built there with ``--target postgres``, and
 kpis.json written from PostgreSQL's kpi_summary must equal DuckDB's: values
@@ -12,9 +13,9 @@ and intervals within 1e-9, same n, same suppression, same availability.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,23 @@ from pipelines.paths import project_dir
 from tests.conftest import DEMO_AS_OF, DemoSite
 from tests.reference.compare import assert_kpis_match, entry_key
 
-pytestmark = [
-    pytest.mark.pipeline,
-    pytest.mark.skipif(
-        not os.environ.get("MENTORSHIP_PG_HOST"), reason="no PostgreSQL (MENTORSHIP_PG_HOST)"
-    ),
-]
+pytestmark = pytest.mark.pipeline
+
+
+@pytest.fixture(scope="module")
+def postgres_env() -> Iterator[dict[str, str]]:
+    """A throwaway PostgreSQL server (tests/postgres_server.py), for this module."""
+    from tests.postgres_server import postgres_server
+
+    try:
+        server = postgres_server()
+        settings = server.__enter__()
+    except FileNotFoundError as exc:  # the machine lacks Debian's postgresql package
+        pytest.skip(str(exc))
+    try:
+        yield settings
+    finally:
+        server.__exit__(None, None, None)
 
 
 def _dbt_build_on_postgres(target_dir: Path) -> None:
@@ -57,15 +69,22 @@ def _dbt_build_on_postgres(target_dir: Path) -> None:
     assert done.returncode == 0, done.stdout[-4000:]
 
 
-def test_postgres_kpis_equal_duckdb_kpis(published_demo: DemoSite, tmp_path: Path) -> None:
-    from pipelines import postgres_spike
+def test_postgres_kpis_equal_duckdb_kpis(
+    published_demo: DemoSite,
+    tmp_path: Path,
+    postgres_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, value in postgres_env.items():
+        monkeypatch.setenv(name, value)
+    from pipelines import postgres
 
-    pg = postgres_spike.connect()
+    pg = postgres.connect()
     try:
-        counts = postgres_spike.copy_raw_schema(published_demo.warehouse, pg)
+        counts = postgres.copy_raw_schema(published_demo.warehouse, pg)
         assert counts["employees"] > 0
         _dbt_build_on_postgres(tmp_path)
-        out = postgres_spike.write_kpis_json(pg, tmp_path / "kpis.json", DEMO_AS_OF)
+        out = postgres.write_kpis_json(pg, tmp_path / "kpis.json", DEMO_AS_OF)
     finally:
         pg.close()
     on_postgres: dict[str, Any] = json.loads(out.read_text())

@@ -1,9 +1,11 @@
-"""PostgreSQL spike (issue 14): copy the raw schema to PostgreSQL, read kpis back.
+"""PostgreSQL as dbt's target: the raw schema handed over in bulk, kpis.json read back.
 
-Not wired into ``mentorship run`` yet. Usage::
+Ingestion and its quarantine stay in DuckDB; the accepted rows go to
+PostgreSQL, where ``dbt build --target postgres`` builds the same models.
+Not yet a stage of ``mentorship run`` (issue 14); for now::
 
-    python -m pipelines.postgres_spike load WAREHOUSE.duckdb
-    python -m pipelines.postgres_spike kpis OUT/kpis.json --as-of 2026-11-25
+    python -m pipelines.postgres load WAREHOUSE.duckdb
+    python -m pipelines.postgres kpis OUT/kpis.json --as-of 2026-11-25
 
 The connection comes from MENTORSHIP_PG_HOST, MENTORSHIP_PG_PORT,
 MENTORSHIP_PG_USER, MENTORSHIP_PG_PASSWORD and MENTORSHIP_PG_DBNAME (the
@@ -134,7 +136,7 @@ def write_kpis_json(pg: Any, path: Path, as_of: date) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.postgres_spike")
+    parser = argparse.ArgumentParser(prog="python -m pipelines.postgres")
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="copy the raw schema of a DuckDB warehouse")
     load.add_argument("warehouse", type=Path)
