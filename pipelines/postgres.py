@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -144,7 +145,18 @@ def main(argv: list[str] | None = None) -> int:
     kpis.add_argument("out", type=Path)
     kpis.add_argument("--as-of", required=True, type=date.fromisoformat)
     args = parser.parse_args(argv)
-    pg = connect()
+    try:
+        pg = connect()
+    except ModuleNotFoundError:
+        print(
+            "error: psycopg2 is not installed (pip install 'mentorship-analytics[postgres]')",
+            file=sys.stderr,
+        )
+        return 2
+    except Exception as exc:  # psycopg2.OperationalError and kin: one line, not a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: cannot connect to PostgreSQL (MENTORSHIP_PG_*): {first}", file=sys.stderr)
+        return 2
     try:
         if args.command == "load":
             print(json.dumps(copy_raw_schema(args.warehouse, pg), indent=1))

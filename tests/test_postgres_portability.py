@@ -40,3 +40,22 @@ def test_sql_fixtures_do_not_use_duckdb_range() -> None:
         if re.search(r"\bfrom\s+range\s*\(", line)
     ]
     assert not uses, uses
+
+
+def test_an_unreachable_postgres_server_fails_in_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MENTORSHIP_PG_HOST": "127.0.0.1", "MENTORSHIP_PG_PORT": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.postgres", "load", str(tmp_path / "w.duckdb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: cannot connect to PostgreSQL")
