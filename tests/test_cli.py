@@ -14,7 +14,7 @@ from pipelines.errors import ExitCode
 from tests.conftest import write_csv
 
 runner = CliRunner()
-COMMANDS = ["demo", "ingest", "run", "runs", "show", "calibrate"]
+COMMANDS = ["demo", "ingest", "run", "runs", "show", "calibrate", "bench"]
 
 
 def _mentorship(*args: str) -> subprocess.CompletedProcess[str]:
