@@ -285,6 +285,15 @@ def run(
     ] = None,
     config: ConfigOpt = None,
     mapping: MappingOpt = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help="Where dbt builds the models: duckdb (default, the warehouse file itself), "
+            "postgres (MENTORSHIP_PG_* variables) or spark (MENTORSHIP_SPARK_* variables). "
+            "Ingestion and its checks stay in the DuckDB warehouse; see the README.",
+        ),
+    ] = None,
 ) -> None:
     """Run every drop of the inbox not yet published, oldest first; publish each that passes.
 
@@ -298,6 +307,7 @@ def run(
     from pipelines.recovery import recover
     from pipelines.run import DEFAULT_KEEP_RUNS, default_warehouse, run_drop, site_locks
     from pipelines.run_config import load_run_config
+    from pipelines.targets import TARGETS, check_target
 
     reporter = _reporter()
     outcomes: list[DropOutcome] = []
@@ -311,6 +321,7 @@ def run(
         out = out or settings.out or Path("out/published")
         warehouse = warehouse or settings.warehouse or default_warehouse(out)
         keep = keep_runs or settings.keep_runs or DEFAULT_KEEP_RUNS
+        dbt_target = check_target(target or settings.target or TARGETS[0])
         day = _parse_date(as_of, "--as-of")
         spec = resolve_mapping(inbox, mapping)
         with owner_only(), site_locks(out, warehouse) as notices:
@@ -319,7 +330,15 @@ def run(
                 reporter.warn(notice)
 
             def run_one(drop):  # type: ignore[no-untyped-def]
-                ctx = run_drop(drop, out, warehouse, reporter, keep_runs=keep, notices=notices)
+                ctx = run_drop(
+                    drop,
+                    out,
+                    warehouse,
+                    reporter,
+                    keep_runs=keep,
+                    notices=notices,
+                    dbt_target=dbt_target,
+                )
                 notices.clear()  # told once, in the first run's log and manifest
                 return ctx.run_id
 

@@ -109,6 +109,8 @@ class RunContext:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     #: The warehouse the build replaces when the run passes (default: ``warehouse``).
     warehouse_target: Path | None = None
+    #: Where dbt builds the models (``--target``: duckdb, postgres, spark; pipelines/targets).
+    dbt_target: str = "duckdb"
     #: The stage running now (or the last one reached).
     stage: str = "start"
     #: SHA-256 of every input file (and of the mapping), keyed by file name.

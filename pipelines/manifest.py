@@ -110,6 +110,8 @@ def build_manifest(
         "drop": str(ctx.drop.folder),
         "mapping": ctx.drop.mapping.manifest_record() if ctx.drop.mapping else None,
         "warehouse": str(ctx.target),
+        # where dbt built the models (mentorship run --target)
+        "target": ctx.dbt_target,
         "sources": [load.manifest_record() for load in ctx.loads],
         # SHA-256 of every input file (and of the mapping): the next night's
         # drop with the same fingerprint is skipped

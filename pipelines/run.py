@@ -44,6 +44,7 @@ from pipelines.recovery import recover
 from pipelines.retention import prune_run_folders
 from pipelines.run_audit import new_run_id, run_record, store_run
 from pipelines.stages import default_stages
+from pipelines.targets import check_target
 from pipelines.warehouse_build import Build, build_folder_prefix, commit, discard, start_build
 
 #: Published run folders kept per output (``--keep-runs``); older ones are pruned.
@@ -83,6 +84,7 @@ def run(
     stages: list[tuple[str, Stage]] | None = None,
     keep_runs: int = DEFAULT_KEEP_RUNS,
     mapping: Path | None = None,
+    dbt_target: str = "duckdb",
 ) -> RunContext:
     """Run every stage on the drop in ``inbox``; publish into ``out`` on success.
 
@@ -97,7 +99,7 @@ def run(
     warehouse = Path(warehouse) if warehouse else default_warehouse(out)
     drop = resolve_drop(Path(inbox), as_of, mapping=resolve_mapping(Path(inbox), mapping))
     with owner_only(), site_locks(out, warehouse) as notices:
-        return run_drop(drop, out, warehouse, reporter, stages, keep_runs, notices)
+        return run_drop(drop, out, warehouse, reporter, stages, keep_runs, notices, dbt_target)
 
 
 def run_drop(
@@ -108,8 +110,12 @@ def run_drop(
     stages: list[tuple[str, Stage]] | None = None,
     keep_runs: int = DEFAULT_KEEP_RUNS,
     notices: list[str] | None = None,
+    dbt_target: str = "duckdb",
 ) -> RunContext:
-    """Run one drop; the caller holds :func:`site_locks` (see the module doc)."""
+    """Run one drop; the caller holds :func:`site_locks` (see the module doc).
+
+    ``dbt_target`` is where dbt builds the models (:mod:`pipelines.targets`).
+    """
     check_out_folder(out)
     notices = list(notices or []) + recover(out, warehouse)
     run_id = new_run_id(drop.as_of)
@@ -122,6 +128,7 @@ def run_drop(
         out=out,
         run_dir=runs_root(out) / run_id,  # created with its manifest just below
         reporter=reporter,
+        dbt_target=check_target(dbt_target),
     )
     ctx.outputs["run_log"] = "run.log"
     start_run_dir(out, run_id, build_manifest(ctx, "running"))

@@ -7,6 +7,7 @@ FILE``, so the inbox, warehouse and output are written down once. Keys::
     warehouse = "/srv/mentorship/warehouse.duckdb"
     out = "/srv/mentorship/published"
     keep_runs = 30                           # published run folders kept
+    target = "postgres"                      # where dbt builds (default duckdb)
 
 Relative paths are relative to the file's folder. An option given on the
 command line wins over the file.
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.errors import InputError
+from pipelines.targets import TARGETS
 
-KEYS = ("inbox", "warehouse", "out", "keep_runs")
+KEYS = ("inbox", "warehouse", "out", "keep_runs", "target")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class RunConfig:
     warehouse: Path | None = None
     out: Path | None = None
     keep_runs: int | None = None
+    target: str | None = None
 
 
 def load_run_config(path: Path | None) -> RunConfig:
@@ -61,6 +64,15 @@ def load_run_config(path: Path | None) -> RunConfig:
     keep = data.get("keep_runs")
     if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
         raise InputError(f"--config {path}: keep_runs must be a whole number >= 1, not {keep!r}")
+    target = data.get("target")
+    if target is not None and target not in TARGETS:
+        raise InputError(
+            f"--config {path}: target must be one of {', '.join(TARGETS)}, not {target!r}"
+        )
     return RunConfig(
-        inbox=_path("inbox"), warehouse=_path("warehouse"), out=_path("out"), keep_runs=keep
+        inbox=_path("inbox"),
+        warehouse=_path("warehouse"),
+        out=_path("out"),
+        keep_runs=keep,
+        target=target,
     )

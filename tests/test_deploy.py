@@ -26,6 +26,7 @@ def test_the_config_file_gives_every_path_once_and_loads() -> None:
     assert config.warehouse == Path("/srv/mentorship/warehouse.duckdb")
     assert config.out == Path("/srv/mentorship/published")
     assert config.keep_runs == 30
+    assert config.target == "duckdb"
     keys = re.findall(r"^(\w+) =", (DEPLOY / "mentorship.toml").read_text(), re.MULTILINE)
     assert sorted(keys) == sorted(KEYS)
 

@@ -49,7 +49,7 @@ def test_an_unreachable_postgres_server_fails_in_one_line(tmp_path) -> None:  # 
 
     env = {**os.environ, "MENTORSHIP_PG_HOST": "127.0.0.1", "MENTORSHIP_PG_PORT": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "pipelines.postgres", "load", str(tmp_path / "w.duckdb")],
+        [sys.executable, "-m", "pipelines.targets.postgres", "load", str(tmp_path / "w.duckdb")],
         env=env,
         capture_output=True,
         text=True,

@@ -35,11 +35,22 @@ def _version(package: str) -> str:
         return f"{package} (not installed)"
 
 
-def project_fingerprint(project: Path) -> str:
-    """A short hash of everything that decides the models' code and columns."""
+#: The adapter package of each dbt target (its version is part of the fingerprint).
+ADAPTERS = {"duckdb": "dbt-duckdb", "postgres": "dbt-postgres", "spark": "dbt-spark"}
+
+
+def project_fingerprint(project: Path, dbt_target: str = "duckdb") -> str:
+    """A short hash of everything that decides the models' code and columns on ``dbt_target``.
+
+    Unit tests that passed on DuckDB say nothing of PostgreSQL: another target
+    is part of the hash (DuckDB's hash is the same as before targets existed).
+    """
     roots = [(project, project / name) for name in DBT_FILES]
     roots.append((_CONTRACT.parent, _CONTRACT))
-    return tree_fingerprint(roots, extra=(_version("dbt-core"), _version("dbt-duckdb")))
+    extra: tuple[str, ...] = (_version("dbt-core"), _version("dbt-duckdb"))
+    if dbt_target != "duckdb":
+        extra += (dbt_target, _version(ADAPTERS[dbt_target]))
+    return tree_fingerprint(roots, extra=extra)
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ class DbtCache:
         os.replace(temporary, path)
 
 
-def dbt_cache(warehouse: Path, project: Path) -> DbtCache:
+def dbt_cache(warehouse: Path, project: Path, dbt_target: str = "duckdb") -> DbtCache:
     """The cache beside ``warehouse`` (the one analysts read) for ``project`` as it is now."""
     folder = warehouse.parent / f".{warehouse.name}.dbt-cache"
-    return DbtCache(folder, project_fingerprint(project))
+    return DbtCache(folder, project_fingerprint(project, dbt_target))

@@ -240,8 +240,9 @@ def _invoke(
     target_dir: Path,
     artifacts: str,
     log: Callable[[str], None],
+    dbt_target: str = "duckdb",
 ) -> DbtResult:
-    """Run one dbt command; its artifacts go to ``target_dir/artifacts``."""
+    """Run one dbt command on ``dbt_target``; its artifacts go to ``target_dir/artifacts``."""
     project_dir = Path(project_dir).resolve()
     target_dir = Path(target_dir).resolve()
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -260,6 +261,8 @@ def _invoke(
         str(target_dir / "logs"),
         "--vars",
         json.dumps({"as_of": as_of.isoformat()}),
+        # the profile's default output is duckdb; any other is named
+        *(["--target", dbt_target] if dbt_target != "duckdb" else []),
     ]
     callback_errors: list[str] = []
     runner = dbtRunner(callbacks=[_event_logger(log, callback_errors)])
@@ -291,17 +294,20 @@ def build(
     target_dir: Path,
     log: Callable[[str], None],
     unit_tests: bool = True,
+    dbt_target: str = "duckdb",
 ) -> DbtResult:
     """Run ``dbt build`` (models, data tests and, unless told not to, unit tests) as of ``as_of``.
 
     ``warehouse`` must hold the raw schema (see :mod:`pipelines.warehouse`);
-    dbt writes its schemas beside it. Artifacts go to ``target_dir/target``,
+    dbt writes its schemas beside it. On another ``dbt_target`` (a profile
+    output: postgres, spark) the raw schema must be there already
+    (:mod:`pipelines.targets`). Artifacts go to ``target_dir/target``,
     logs to ``target_dir/logs``. Returns one :class:`NodeResult` per node;
     ``success`` is False when any model, data test or unit test errored or
     failed.
     """
     command = ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
-    result = _invoke(command, project_dir, warehouse, as_of, target_dir, "target", log)
+    result = _invoke(command, project_dir, warehouse, as_of, target_dir, "target", log, dbt_target)
     _safe(log, result.callback_errors)(result.summary())
     return result
 
@@ -312,6 +318,7 @@ def docs(
     as_of: date,
     target_dir: Path,
     log: Callable[[str], None],
+    dbt_target: str = "duckdb",
 ) -> Path:
     """Generate the documentation site and return its self-contained HTML file.
 
@@ -322,7 +329,7 @@ def docs(
     as they are. Raises RuntimeError when dbt fails.
     """
     command = ["docs", "generate", "--static"]
-    result = _invoke(command, project_dir, warehouse, as_of, target_dir, "docs", log)
+    result = _invoke(command, project_dir, warehouse, as_of, target_dir, "docs", log, dbt_target)
     page = Path(target_dir).resolve() / "docs" / "static_index.html"
     if not result.success or not page.exists():
         raise RuntimeError(f"dbt docs generate failed: {result.error or 'no static_index.html'}")

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the tests that need one (issue 14).
+"""A throwaway PostgreSQL server, for the tests and the benchmark (issue 14).
 
 Debian's ``postgresql`` package (``make postgres``, which ``make test`` runs,
 installs it when missing). The server gets a fresh data folder, listens on
@@ -37,8 +37,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def postgres_server() -> Iterator[dict[str, str]]:
-    """Yield the MENTORSHIP_PG_* settings of a running server with an empty database."""
+def postgres_server(settings: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+    """Yield the MENTORSHIP_PG_* settings of a running server with an empty database.
+
+    ``settings`` are extra server settings (``work_mem``, ``shared_buffers``...),
+    as the benchmark gives a server sized for a million employees.
+    """
     if os.environ.get("MENTORSHIP_PG_HOST"):
         yield {f"MENTORSHIP_PG_{v}": os.environ.get(f"MENTORSHIP_PG_{v}", "") for v in VARIABLES}
         return
@@ -61,7 +65,7 @@ def postgres_server() -> Iterator[dict[str, str]]:
     options = (
         f"-c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c full_page_writes=off "
         f"-c synchronous_commit=off -c unix_socket_directories={root}"
-    )
+    ) + "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
     pg("pg_ctl", "-D", str(data), "-l", str(root / "log"), "-w", "start", "-o", options)
     try:
         pg("createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "mentorship")
