@@ -66,8 +66,9 @@ lint: $(STAMP) ## ruff, mypy and sqlfluff (dbt templater)
 	$(BIN)/lint-imports .importlinter
 	MENTORSHIP_WAREHOUSE=$${MENTORSHIP_WAREHOUSE:-$(OUT)/warehouse.duckdb} $(BIN)/sqlfluff lint models
 
-bench: $(STAMP) ## the run against its floors and the pandas peer at 10k, 100k and 1M employees: BENCHMARKS.md (about 10 minutes)
-	$(BIN)/python -m pipelines.bench --sizes $${SIZES:-10000,100000,1000000} --report BENCHMARKS.md
+bench: $(STAMP) ## the run against its floors and the pandas peer at 10k, 100k and 1M employees, and on TARGETS=postgres,spark: BENCHMARKS.md
+	$(BIN)/python -m pipelines.bench --sizes $${SIZES:-10000,100000,1000000} --report BENCHMARKS.md \
+		--targets $${TARGETS:-duckdb} --target-sizes $${TARGET_SIZES:-100000,1000000}
 
 bench-nightly: $(STAMP) ## time a three-drop catch-up and the skip of an unchanged fourth drop
 	$(BIN)/python -m pipelines.bench_nightly --root out/bench-nightly

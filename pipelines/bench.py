@@ -20,20 +20,30 @@ between runs) and measures, on that drop, in this session:
   accepted rows from the run's warehouse and computing every KPI at the as-of
   date: what an analyst's script would cost.
 
-Results go to ``<root>/results.json`` and, as tables with the ratios the
-performance targets are stated in (run / floor, run / peer), to
-``BENCHMARKS.md`` (``--report``).
+With ``--targets postgres,spark`` it also runs the nightly job with dbt on
+those targets (``mentorship run --target``, :mod:`pipelines.targets`) at
+``--target-sizes``: a first night at the smallest size, then a steady night
+at each size. PostgreSQL is a throwaway server started for the benchmark
+(sized for a million employees, :data:`BENCH_POSTGRES_SETTINGS`) unless
+MENTORSHIP_PG_HOST names one; Spark is a local session.
+
+Results go to ``<root>/results.json`` (and ``<root>/targets.json``) and, as
+tables with the ratios the performance targets are stated in (run / floor,
+run / peer), to ``BENCHMARKS.md`` (``--report``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +52,19 @@ import duckdb
 
 AS_OF = date(2026, 11, 25)
 DEFAULT_SIZES = "10000,100000,1000000"
+DEFAULT_TARGET_SIZES = "100000,1000000"
+
+#: The throwaway PostgreSQL server's settings beyond its defaults (128 MB of
+#: shared buffers, 4 MB per sort or hash): what a DBA would give a warehouse
+#: database on a 24 GB machine.
+BENCH_POSTGRES_SETTINGS = {
+    "shared_buffers": "4GB",
+    "work_mem": "256MB",
+    "maintenance_work_mem": "1GB",
+    "effective_cache_size": "12GB",
+    "max_wal_size": "16GB",
+    "checkpoint_timeout": "30min",
+}
 
 
 def _say(message: str) -> None:
@@ -116,11 +139,22 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _night(inbox: Path, out: Path, warehouse: Path, work: Path, *, force: bool) -> dict[str, Any]:
+def _night(
+    inbox: Path,
+    out: Path,
+    warehouse: Path,
+    work: Path,
+    *,
+    force: bool,
+    target: str = "duckdb",
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """One ``mentorship run`` in a child process: wall time, stages, peak memory, exit code."""
     peak_file = work / "peak_rss_kb"
     peak_file.unlink(missing_ok=True)
     args = ["run", "--inbox", str(inbox), "--out", str(out), "--warehouse", str(warehouse)]
+    if target != "duckdb":
+        args += ["--target", target]
     t0 = time.perf_counter()
     child = subprocess.run(
         [sys.executable, "-m", "pipelines.bench_child", str(peak_file), *args]
@@ -128,6 +162,7 @@ def _night(inbox: Path, out: Path, warehouse: Path, work: Path, *, force: bool) 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     wall = time.perf_counter() - t0
     if child.returncode != 0:
@@ -177,6 +212,62 @@ def bench_size(employees: int, root: Path) -> dict[str, Any]:
         "peer": peer_seconds(warehouse),
     }
     return result
+
+
+@contextmanager
+def target_environment(target: str, root: Path) -> Iterator[dict[str, str]]:
+    """The variables a run on ``target`` needs, with its server running for the duration."""
+    if target == "postgres":
+        from pipelines.targets.throwaway_postgres import postgres_server
+
+        with postgres_server(BENCH_POSTGRES_SETTINGS) as settings:
+            yield settings
+    elif target == "spark":
+        from pipelines.targets.spark import local_environment
+
+        yield local_environment(root / "spark")
+    else:
+        raise SystemExit(f"--targets: no benchmark for target {target!r}")
+
+
+def bench_target(target: str, sizes: list[int], root: Path) -> list[dict[str, Any]]:
+    """Nights with dbt on ``target``: a first night at the smallest size, steady ones at each.
+
+    The dbt cache (unit tests passed, docs) of the first night is handed to
+    the other sizes' warehouses: the unit tests test the models' code on this
+    target, which is the same at every size.
+    """
+    results: list[dict[str, Any]] = []
+    with target_environment(target, root) as env:
+        first_cache: Path | None = None
+        for employees in sorted(sizes):
+            inbox = root / f"demo-{employees}"
+            work = root / f"run-{target}-{employees}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            _say(f"{target}, {employees:,} employees: demo drop")
+            _generate(employees, inbox)
+            out, warehouse = work / "published", work / "warehouse.duckdb"
+            cache = work / f".{warehouse.name}.dbt-cache"
+            first = None
+            if first_cache is None:
+                _say(f"{target}, {employees:,} employees: first night")
+                first = _night(inbox, out, warehouse, work, force=True, target=target, env=env)
+                first_cache = cache
+            else:
+                shutil.copytree(first_cache, cache)
+            _say(f"{target}, {employees:,} employees: steady night")
+            steady = _night(inbox, out, warehouse, work, force=True, target=target, env=env)
+            result = {
+                "target": target,
+                "employees": employees,
+                "first_night": first,
+                "steady_night": steady,
+                "warehouse_mb": round(_size(warehouse) / 1e6, 1),
+            }
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    return results
 
 
 # --- BENCHMARKS.md ----------------------------------------------------------------------
@@ -269,6 +360,49 @@ def render_markdown(results: list[dict[str, Any]], commit: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_targets_markdown(targets: list[dict[str, Any]], duckdb: list[dict[str, Any]]) -> str:
+    """The section of BENCHMARKS.md on dbt's other targets, beside DuckDB's steady nights."""
+    on_duckdb = {r["employees"]: r["steady_night"] for r in duckdb}
+    lines = [
+        "",
+        "## On other targets (`mentorship run --target`)",
+        "",
+        "dbt builds on the target; ingestion, the checks and the reports stay in DuckDB "
+        "(`pipelines/targets/`). Steady nights unless marked; PostgreSQL is a throwaway "
+        "server on the same machine (`BENCH_POSTGRES_SETTINGS` in `pipelines/bench.py`), "
+        "Spark a local session (`local[2]`). Peak memory is the run's own process "
+        "(a PostgreSQL server is not counted; Spark's JVM is a child of the run).",
+        "",
+        "| target | employees | ingest + source checks | hand over | dbt build | kpis.json | "
+        "copy back | up to kpis.json | whole run | DuckDB whole run | x DuckDB | peak memory |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in targets:
+        for label, night in (("first night", r["first_night"]), ("steady", r["steady_night"])):
+            if night is None:
+                continue
+            s = night["stage_seconds"]
+            duck = on_duckdb.get(r["employees"]) if label == "steady" else None
+            up = (
+                s.get("ingest", 0)
+                + s.get("check_sources", 0)
+                + s.get("transform.hand_over", 0)
+                + s.get("transform.dbt_build", 0)
+                + s.get("transform.kpis_json", 0)
+            )
+            lines.append(
+                f"| {r['target']} | {r['employees']:,} ({label}) | "
+                f"{_f(s.get('ingest', 0) + s.get('check_sources', 0))} | "
+                f"{_f(s.get('transform.hand_over'))} | {_f(s.get('transform.dbt_build'))} | "
+                f"{_f(s.get('transform.kpis_json'))} | {_f(s.get('transform.copy_back'))} | "
+                f"{_f(up)} | {_f(night['seconds'])} | "
+                f"{_f(duck['seconds'] if duck else None)} | "
+                f"{_f(night['seconds'] / duck['seconds'] if duck else None)} | "
+                f"{night['peak_rss_mb']:,.0f} MB |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def _commit() -> str | None:
     try:
         out = subprocess.run(
@@ -279,8 +413,18 @@ def _commit() -> str | None:
     return out.stdout.strip() or None
 
 
-def run_bench(sizes: list[int], root: Path, report: Path | None) -> list[dict[str, Any]]:
-    """Measure every size, write ``root/results.json`` and, when asked, the Markdown report."""
+def run_bench(
+    sizes: list[int],
+    root: Path,
+    report: Path | None,
+    targets: list[str] | None = None,
+    target_sizes: list[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Measure every size, write ``root/results.json`` and, when asked, the Markdown report.
+
+    ``targets`` other than duckdb are measured at ``target_sizes`` too
+    (``root/targets.json``, a section of the report).
+    """
     root.mkdir(parents=True, exist_ok=True)
     results = []
     for size in sorted(sizes):
@@ -288,8 +432,17 @@ def run_bench(sizes: list[int], root: Path, report: Path | None) -> list[dict[st
         results.append(result)
         print(json.dumps(result), flush=True)
     (root / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    on_targets: list[dict[str, Any]] = []
+    for target in targets or []:
+        if target != "duckdb":
+            on_targets += bench_target(target, target_sizes or sizes, root)
+    if on_targets:
+        (root / "targets.json").write_text(json.dumps(on_targets, indent=2) + "\n")
     if report is not None:
-        report.write_text(render_markdown(results, _commit()))
+        text = render_markdown(results, _commit())
+        if on_targets:
+            text += render_targets_markdown(on_targets, results)
+        report.write_text(text)
         _say(f"wrote {report}")
     return results
 
@@ -301,12 +454,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="employees, comma-separated")
     parser.add_argument("--root", type=Path, default=Path("out/bench"))
     parser.add_argument("--report", type=Path, default=None, help="write BENCHMARKS.md here")
+    parser.add_argument(
+        "--targets", default="duckdb", help="dbt targets, comma-separated (duckdb,postgres,spark)"
+    )
+    parser.add_argument(
+        "--target-sizes", default=DEFAULT_TARGET_SIZES, help="employees on the other targets"
+    )
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        target_sizes = [int(s) for s in args.target_sizes.split(",") if s.strip()]
     except ValueError:
-        parser.error(f"--sizes: {args.sizes!r} is not a comma-separated list of numbers")
-    run_bench(sizes, args.root, args.report)
+        parser.error("--sizes/--target-sizes: not a comma-separated list of numbers")
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    from pipelines.targets import TARGETS
+
+    unknown = sorted(set(targets) - set(TARGETS))
+    if unknown:
+        parser.error(f"--targets: unknown {', '.join(unknown)} (known: {', '.join(TARGETS)})")
+    run_bench(sizes, args.root, args.report, targets, target_sizes)
 
 
 if __name__ == "__main__":

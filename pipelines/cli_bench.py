@@ -21,6 +21,16 @@ def bench(
         Path | None,
         typer.Option("--report", help="Where to write the Markdown report (BENCHMARKS.md)."),
     ] = Path("BENCHMARKS.md"),
+    targets: Annotated[
+        str,
+        typer.Option(
+            "--targets", help="dbt targets to run on, comma-separated: duckdb, postgres, spark."
+        ),
+    ] = "duckdb",
+    target_sizes: Annotated[
+        str,
+        typer.Option("--target-sizes", help="Sizes for the targets other than duckdb."),
+    ] = "100000,1000000",
 ) -> None:
     """Time the nightly run per stage at each size, beside DuckDB's floors and the pandas peer.
 
@@ -32,5 +42,6 @@ def bench(
     """
     from pipelines.bench import main
 
-    args = ["--sizes", sizes, "--root", str(root)]
+    args = ["--sizes", sizes, "--root", str(root), "--targets", targets]
+    args += ["--target-sizes", target_sizes]
     main(args + (["--report", str(report)] if report is not None else []))

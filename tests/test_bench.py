@@ -51,3 +51,18 @@ def test_the_report_shows_the_slope_between_sizes() -> None:
     text = render_markdown(results, "abc1234")
     assert "| 10,000 | 100,000 | 10.0 | 4.0 |" in text
     assert "commit `abc1234`" in text
+
+
+@pytest.mark.pipeline  # a throwaway PostgreSQL server and a real night on it
+def test_the_benchmark_runs_the_nights_on_postgres_too(tmp_path: Path) -> None:
+    from pipelines.bench import bench_target, render_targets_markdown
+    from pipelines.targets.throwaway_postgres import binaries
+
+    if binaries() is None:
+        pytest.skip("Debian's postgresql package is not installed (make postgres)")
+    (result,) = bench_target("postgres", [500], tmp_path / "bench")
+    first = result["first_night"]["stage_seconds"]
+    assert {"transform.hand_over", "transform.dbt_build", "transform.copy_back"} <= set(first)
+    assert result["steady_night"]["seconds"] > 0
+    text = render_targets_markdown([result], [])
+    assert "| postgres | 500 (first night) |" in text and "| postgres | 500 (steady) |" in text

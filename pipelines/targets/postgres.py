@@ -245,7 +245,8 @@ def copy_back(pg: Any, warehouse: Path, relations: list[tuple[str, str]]) -> dic
                 duck.execute(
                     f'create or replace table "{schema}"."{table}" as select {casts} '
                     f"from read_csv('{csv_path}', columns = {{{read_as}}}, header = false, "
-                    "allow_quoted_nulls = false, quote = '\"', escape = '\"')"
+                    "auto_detect = false, delim = ',', allow_quoted_nulls = false, "
+                    "quote = '\"', escape = '\"')"
                 )
                 row = duck.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
                 counts[f"{schema}.{table}"] = int(row[0]) if row else 0
