@@ -25,6 +25,8 @@
 #}
 
 {% materialization snapshot, adapter='spark' %}
+    {#- Spark relations have no database, and a Spark node none to read (Undefined, not none) -#}
+    {% do model.update({'database': none}) %}
     {{ return(materialization_snapshot_default()) }}
 {% endmaterialization %}
 

@@ -203,29 +203,35 @@ def copy_back(spark: Any, warehouse: Path, relations: list[tuple[str, str]]) -> 
     """Copy Spark's ``relations`` (schema, table) into the DuckDB warehouse as tables.
 
     Each goes over as Parquet: Spark writes it, DuckDB replaces its table by
-    it. Spark's timestamps (UTC in this session) arrive as DuckDB TIMESTAMP,
-    naive UTC as a DuckDB build has them, not TIMESTAMPTZ. Returns the row
-    count of each ``schema.table`` in DuckDB.
+    it (creating the schema if need be). Spark's timestamps are written as
+    TIMESTAMP_NTZ (their wall-clock time in the session's UTC), which DuckDB
+    reads as TIMESTAMP, naive UTC as a DuckDB build has them, not
+    TIMESTAMPTZ; decimals, integers, doubles, dates and strings keep their
+    types. Returns the row count of each ``schema.table`` in DuckDB.
     """
+    from pyspark.sql import functions
+    from pyspark.sql.types import TimestampType
+
     counts: dict[str, int] = {}
     duck = duckdb.connect(str(warehouse))
     try:
         with tempfile.TemporaryDirectory(prefix="mentorship-spark-") as folder:
             for schema, table in relations:
                 frame = spark.table(f"`{schema}`.`{table}`")
-                target = Path(folder) / f"{schema}.{table}"
-                frame.coalesce(1).write.mode("overwrite").parquet(str(target))
-                types = {f.name: f.dataType.simpleString() for f in frame.schema.fields}
-                columns = ", ".join(
-                    f'cast("{name}" as timestamp) as "{name}"'
-                    if kind == "timestamp"
-                    else f'"{name}"'
-                    for name, kind in types.items()
+                frame = frame.select(
+                    *(
+                        functions.col(f.name).cast("timestamp_ntz").alias(f.name)
+                        if isinstance(f.dataType, TimestampType)
+                        else functions.col(f.name)
+                        for f in frame.schema.fields
+                    )
                 )
+                target = Path(folder) / f"{schema}.{table}"
+                frame.coalesce(1).write.parquet(str(target))
                 duck.execute(f'create schema if not exists "{schema}"')
                 duck.execute(
                     f'create or replace table "{schema}"."{table}" as '
-                    f"select {columns} from read_parquet('{target}/*.parquet')"
+                    f"select * from read_parquet('{target}/*.parquet')"
                 )
                 row = duck.execute(f'select count(*) from "{schema}"."{table}"').fetchone()
                 counts[f"{schema}.{table}"] = int(row[0]) if row else 0
@@ -234,7 +240,7 @@ def copy_back(spark: Any, warehouse: Path, relations: list[tuple[str, str]]) -> 
     return counts
 
 
-def _missing_runtime() -> str | None:
+def missing_runtime() -> str | None:
     """Why a Spark session cannot start on this machine (no pyspark, no java), or None."""
     try:
         import pyspark  # noqa: F401
@@ -258,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     kpis.add_argument("out", type=Path)
     kpis.add_argument("--as-of", required=True, type=date.fromisoformat)
     args = parser.parse_args(argv)
-    missing = _missing_runtime()
+    missing = missing_runtime()
     if missing:
         print(f"error: {missing}", file=sys.stderr)
         return 2
