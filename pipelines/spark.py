@@ -247,10 +247,8 @@ def missing_runtime() -> str | None:
     except ModuleNotFoundError:
         return "pyspark is not installed (pip install 'mentorship-analytics[spark]')"
     java_home = os.environ.get("JAVA_HOME")
-    if not (java_home and (Path(java_home) / "bin" / "java").exists()) and not shutil.which(
-        "java"
-    ):
-        return "java is not installed (Spark needs a Java 17 runtime: apt-get install openjdk-17-jre-headless)"
+    if not (java_home and (Path(java_home) / "bin" / "java").exists()) and not shutil.which("java"):
+        return "java is not installed (Spark needs a Java 17 runtime, e.g. openjdk-17-jre-headless)"
     return None
 
 
