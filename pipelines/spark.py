@@ -5,8 +5,8 @@ snapshot's history) go to a local Spark session, where ``dbt build --target
 spark`` (dbt-spark, method ``session``) builds the same models. Not yet a
 stage of ``mentorship run`` (issue 14); for now::
 
-    python -m pipelines.spark load WAREHOUSE.duckdb --work-dir DIR
-    python -m pipelines.spark kpis OUT/kpis.json --as-of 2026-11-25 --work-dir DIR
+    python -m pipelines.spark --work-dir DIR load WAREHOUSE.duckdb
+    python -m pipelines.spark --work-dir DIR kpis OUT/kpis.json --as-of 2026-11-25
 
 The session is local and in-process (pyspark, Java 17), its Hive catalogue
 in embedded Derby and its tables plain Parquet under ``DIR`` (see
@@ -77,6 +77,7 @@ def server_side_parameters(env: Mapping[str, str]) -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": get(SHUFFLE_PARTITIONS_ENV),
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         "spark.driver.host": "127.0.0.1",
         "spark.driver.bindAddress": "127.0.0.1",
         # dbt-spark forces it on every connection (dbt/adapters/spark/connections.py)

@@ -42,7 +42,8 @@ final as (
         reason_kind,
         row_number() over (
             partition by run_id, source_name, reason_kind
-            order by line_number, column_name, reason
+            -- nulls last spelt out: Spark puts them first by default
+            order by line_number nulls last, column_name nulls last, reason
         ) as rank_in_reason_kind,
         original_values
 
