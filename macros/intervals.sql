@@ -39,6 +39,11 @@
     cast({{ z_95() }} * {{ z_95() }} as double precision)
 {%- endmacro %}
 
+{#- Spark too: there a decimal divided by a decimal count is rounded to a fixed scale. -#}
+{% macro spark__z_95_squared() -%}
+    cast({{ z_95() }} * {{ z_95() }} as double)
+{%- endmacro %}
+
 {% macro wilson_bound(successes, n, side) -%}
     {%- set z = z_95() -%}
     {%- set zz = z_95_squared() -%}

@@ -7,7 +7,8 @@
     would give it away by subtraction from the overall figure, so one more
     is suppressed: the published value with the smallest size (employed
     headcount; fewest leaders for leadership_representation_share), ties to
-    the alphabetically first value.
+    the alphabetically first value (a null value last, spelt out: DuckDB and
+    PostgreSQL sort nulls last by default, Spark first).
 #}
 
 {% macro is_small_cell(size) -%}
@@ -28,7 +29,7 @@
         {{ is_primary }}
         or (
             sum(case when {{ is_primary }} then 1 else 0 end) over ({{ within }}) = 1
-            and row_number() over ({{ within_side }} order by {{ size }}, {{ group_value }}) = 1
+            and row_number() over ({{ within_side }} order by {{ size }}, {{ group_value }} nulls last) = 1
         )
     )
 {%- endmacro %}

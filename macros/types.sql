@@ -48,3 +48,8 @@
 {% macro postgres__float_constant(value) -%}
     cast({{ value }} as double precision)
 {%- endmacro %}
+
+{#- Spark keeps decimal literals decimal too (and rounds their quotients to a fixed scale). -#}
+{% macro spark__float_constant(value) -%}
+    cast({{ value }} as double)
+{%- endmacro %}

@@ -39,6 +39,7 @@ PIPELINE_MODULES = frozenset(
         "test_reports_escaping",
         "test_run",
         "test_small_cells",
+        "test_spark_kpis",
         "test_workforce_kpis",
     }
 )

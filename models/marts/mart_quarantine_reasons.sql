@@ -12,7 +12,8 @@ ranked as (
         *,
         row_number() over (
             partition by run_id, source_name, column_name, reason_kind
-            order by line_number, reason
+            -- nulls last spelt out: Spark puts them first by default
+            order by line_number nulls last, reason
         ) as rank_in_group
 
     from quarantined

@@ -11,15 +11,15 @@ kinds as (
     -- The loader's reasons name the offending value ("unknown employee_id
     -- 'E0005002'", "first row at line 294 kept", "value 17 outside ...").
     -- With those values blanked out, one kind of problem is one reason kind,
-    -- not one per value. regexp_replace(text, pattern, replacement, 'g') is
-    -- DuckDB's (and PostgreSQL's) signature.
+    -- not one per value. regexp_replace_all and sql_string (macros/strings.sql):
+    -- the engines differ in the signature and in how a quote is escaped.
     select
         *,
         regexp_replace(
-            regexp_replace(
-                regexp_replace(reason, '''[^'']*''', '''…''', 'g'),
-                'line [0-9]+', 'line …', 'g'
-            ),
+            {{ regexp_replace_all(
+                regexp_replace_all('reason', sql_string("'[^']*'"), sql_string("'…'")),
+                "'line [0-9]+'", "'line …'"
+            ) }},
             '^value [^ ]+ outside', 'value … outside'
         ) as reason_kind
 
@@ -42,7 +42,8 @@ final as (
         reason_kind,
         row_number() over (
             partition by run_id, source_name, reason_kind
-            order by line_number, column_name, reason
+            -- nulls last spelt out: Spark puts them first by default
+            order by line_number nulls last, column_name nulls last, reason
         ) as rank_in_reason_kind,
         original_values
 
