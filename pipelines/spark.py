@@ -69,6 +69,7 @@ def server_side_parameters(env: Mapping[str, str]) -> dict[str, str]:
 
     metastore = get(METASTORE_DIR_ENV)
     return {
+        "spark.master": "local[2]",
         "spark.sql.warehouse.dir": get(WAREHOUSE_DIR_ENV),
         "spark.hadoop.javax.jdo.option.ConnectionURL": (
             f"jdbc:derby:;databaseName={metastore}/metastore_db;create=true"
@@ -97,7 +98,7 @@ def session(work_dir: Path) -> Any:
     os.environ.update(environment(work_dir))
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     Path(os.environ[METASTORE_DIR_ENV]).mkdir(parents=True, exist_ok=True)
-    builder = SparkSession.builder.master("local[2]").appName("mentorship").enableHiveSupport()
+    builder = SparkSession.builder.enableHiveSupport()
     for key, value in server_side_parameters(os.environ).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
