@@ -20,3 +20,21 @@
 {% macro spark__regexp_replace_all(expr, pattern, replacement) -%}
     regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }})
 {%- endmacro %}
+
+{#
+    The values of a group joined by a delimiter (a SQL string literal), in
+    ascending order: dbt.listagg with `order by` where the engine has one;
+    dbt-spark's listagg ignores the order (and warns), so on Spark the values
+    are collected, sorted and joined.
+#}
+{% macro sorted_listagg(measure, delimiter_literal) -%}
+    {{ return(adapter.dispatch('sorted_listagg')(measure, delimiter_literal)) }}
+{%- endmacro %}
+
+{% macro default__sorted_listagg(measure, delimiter_literal) -%}
+    {{ dbt.listagg(measure, delimiter_literal, 'order by ' ~ measure) }}
+{%- endmacro %}
+
+{% macro spark__sorted_listagg(measure, delimiter_literal) -%}
+    array_join(array_sort(collect_list({{ measure }})), {{ delimiter_literal }})
+{%- endmacro %}

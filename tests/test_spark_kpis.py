@@ -1,13 +1,17 @@
 """The same dbt models on Apache Spark give DuckDB's kpis.json (issue 14).
 
-A local Spark session is started in this process (pyspark; its Derby
-catalogue and Parquet tables in a temporary folder), the demo drop's
-warehouse (the session's ``published_demo``) handed over as Parquet, dbt
-built there with ``--target spark`` in-process (dbtRunner, so that dbt-spark's
-``getOrCreate()`` returns this session: Derby admits one process at a time),
-and kpis.json written from Spark's kpi_summary must equal DuckDB's: values and
-intervals within 1e-9, same n, same suppression, same availability. The
-snapshot, which runs on Spark through the project's own materialization
+The installed ``mentorship run --target spark`` (output to a file, as cron
+runs it) publishes the demo drop with dbt on a local Spark session: its
+kpis.json must equal the DuckDB run's (the session's ``published_demo``):
+values and intervals within 1e-9, same n, same suppression, same
+availability; the mart checks and reports run on what came back.
+
+For the parts below the run, a local Spark session is started in this
+process (pyspark; its Derby catalogue and Parquet tables in a temporary
+folder) and dbt runs in-process (dbtRunner, so that dbt-spark's
+``getOrCreate()`` returns this session: Derby admits one process at a time).
+The copy back must give DuckDB's types and rows, and the snapshot, which
+runs on Spark through the project's own materialization
 (macros/snapshot_spark.sql), must give dbt-duckdb's rows over two nights.
 Skipped only when the machine has no Java runtime (or no pyspark).
 """
@@ -16,6 +20,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -34,7 +40,7 @@ pytestmark = pytest.mark.pipeline
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One local Spark session for the module, its files in a temporary folder."""
-    from pipelines import spark as spark_target
+    from pipelines.targets import spark as spark_target
 
     missing = spark_target.missing_runtime()
     if missing:
@@ -82,18 +88,44 @@ def _dbt(target: str, as_of: date, run_dir: Path, *selection: str) -> None:
     assert outcome.success, failed or outcome.exception
 
 
-def test_spark_kpis_equal_duckdb_kpis(published_demo: DemoSite, tmp_path: Path, spark: Any) -> None:
-    from pipelines import spark as spark_target
+def test_mentorship_run_on_spark_publishes_duckdbs_kpis(
+    published_demo: DemoSite, tmp_path: Path
+) -> None:
+    """The installed command, as cron runs it: ``--target spark``, output to a file."""
+    from pipelines.targets import spark as spark_target
 
-    counts = spark_target.copy_raw_schema(published_demo.warehouse, spark)
-    assert counts["employees"] > 0
-    assert counts["main_snapshots.snp_hr__employees"] == counts["employees"]
-    # models, seed, snapshot, data tests and the 34 unit tests
-    _dbt("spark", DEMO_AS_OF, tmp_path)
-    out = spark_target.write_kpis_json(spark, tmp_path / "kpis.json", DEMO_AS_OF)
-    on_spark: dict[str, Any] = json.loads(out.read_text())
+    if spark_target.missing_runtime():
+        pytest.skip(spark_target.missing_runtime() or "")
+    shutil.copytree(published_demo.drop, tmp_path / "inbox" / DEMO_AS_OF.isoformat())
+    log = tmp_path / "run.log"
+    with log.open("w") as handle:
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "mentorship"),
+                "run",
+                "--inbox",
+                str(tmp_path / "inbox"),
+                "--out",
+                str(tmp_path / "published"),
+                "--warehouse",
+                str(tmp_path / "warehouse.duckdb"),
+                "--target",
+                "spark",
+            ],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            timeout=1800,
+        )
+    output = log.read_text()
+    assert done.returncode == 0, output[-4000:]
+    assert "spark: handed over" in output and "spark: copied back" in output
+    assert "Traceback" not in output and "\x1b[" not in output
+    # the session's files live beside the warehouse, not in the working folder
+    assert (tmp_path / ".warehouse.duckdb.spark" / "metastore").is_dir()
+    on_spark: dict[str, Any] = json.loads((tmp_path / "published" / "kpis.json").read_text())
     on_duckdb: dict[str, Any] = json.loads((published_demo.out / "kpis.json").read_text())
     assert on_spark["as_of"] == on_duckdb["as_of"]
+    # models, seed, snapshot, data tests and the 34 unit tests ran on Spark
     assert_kpis_match(on_spark["kpis"], on_duckdb["kpis"], allow_extra_kpis=False)
     duck = {entry_key(e): e for e in on_duckdb["kpis"]}
     for entry in on_spark["kpis"]:
@@ -102,6 +134,14 @@ def test_spark_kpis_equal_duckdb_kpis(published_demo: DemoSite, tmp_path: Path, 
             assert (mine is None) == (theirs is None), (entry_key(entry), bound)
             if mine is not None:
                 assert abs(mine - theirs) <= 1e-9, (entry_key(entry), bound, mine, theirs)
+    manifest = json.loads((tmp_path / "published" / "manifest.json").read_text())
+    assert manifest["target"] == "spark" and manifest["status"] == "published"
+    after_dbt = [
+        c for c in manifest["checks"] if c["suite"].split(".")[0] in {"marts", "published"}
+    ]
+    assert len(after_dbt) > 100 and all(c["success"] for c in after_dbt), after_dbt
+    for page in ("program_impact", "program_operations", "workforce", "data_quality"):
+        assert (tmp_path / "published" / f"{page}.html").stat().st_size > 10_000, page
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
@@ -115,7 +155,7 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tu
 def test_copy_back_gives_duckdb_tables_with_their_row_counts_and_naive_timestamps(
     published_demo: DemoSite, tmp_path: Path, spark: Any
 ) -> None:
-    from pipelines import spark as spark_target
+    from pipelines.targets import spark as spark_target
 
     spark_target.copy_raw_schema(published_demo.warehouse, spark)
     relations = [
@@ -157,7 +197,7 @@ NIGHT_TWO_CHANGES = [
 def test_snapshot_on_spark_gives_duckdb_rows_over_two_nights(
     published_demo: DemoSite, tmp_path: Path, spark: Any
 ) -> None:
-    from pipelines import spark as spark_target
+    from pipelines.targets import spark as spark_target
 
     night_two = DEMO_AS_OF + timedelta(days=1)
     # the snapshot and its one parent; tests that need other models left out

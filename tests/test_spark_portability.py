@@ -1,10 +1,10 @@
 """Static checks of the Spark target (issue 14): no Spark session is started.
 
-- pipelines/spark.py starts the session dbt-spark would start from the
+- pipelines/targets/spark.py starts the session dbt-spark would start from the
   ``spark`` profile: the same server_side_parameters from the same
   MENTORSHIP_SPARK_* variables, so that dbt in-process and the pipeline share
   one session whichever starts it.
-- Without Java (or pyspark) ``python -m pipelines.spark`` says so in one
+- Without Java (or pyspark) ``python -m pipelines.targets.spark`` says so in one
   line, not a traceback.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from pipelines import spark
 from pipelines.paths import project_dir
+from pipelines.targets import spark
 
 
 def _profile_parameters(env: dict[str, str]) -> dict[str, str]:
@@ -59,7 +59,7 @@ def test_no_java_fails_in_one_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
     env["PATH"] = str(Path(sys.executable).parent)  # the venv's tools, no java among them
     result = subprocess.run(
-        [sys.executable, "-m", "pipelines.spark", "load", str(tmp_path / "w.duckdb")],
+        [sys.executable, "-m", "pipelines.targets.spark", "load", str(tmp_path / "w.duckdb")],
         env=env,
         capture_output=True,
         text=True,
@@ -69,3 +69,13 @@ def test_no_java_fails_in_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: java is not installed")
+
+
+def test_no_model_relies_on_listagg_ordering() -> None:
+    """dbt-spark's listagg ignores ``order by`` (and warns): models use sorted_listagg."""
+    uses = [
+        path.name
+        for path in (project_dir() / "models").rglob("*.sql")
+        if "dbt.listagg(" in path.read_text(encoding="utf-8")
+    ]
+    assert not uses, uses

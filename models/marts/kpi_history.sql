@@ -47,7 +47,7 @@ missing_sources as (
     select
         required_sources.kpi,
         count(*) as n_missing,
-        {{ dbt.listagg('required_sources.source_name', "', '", 'order by required_sources.source_name') }}
+        {{ sorted_listagg('required_sources.source_name', "', '") }}
             as missing_source_names
 
     from required_sources

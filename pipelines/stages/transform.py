@@ -98,7 +98,7 @@ def _check_build(ctx: RunContext, result: DbtResult) -> None:
 def _hand_over(ctx: RunContext) -> TargetSession:
     """Connect to the run's target and give it the raw schema and the kept snapshot."""
     started = time.perf_counter()
-    session = open_target(ctx.dbt_target, ctx.run_dir / "dbt")
+    session = open_target(ctx.dbt_target, ctx.target)
     try:
         counts = session.hand_over(ctx.warehouse)
     except BaseException:

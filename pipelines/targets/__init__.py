@@ -101,10 +101,18 @@ def relations_read_downstream(manifest: Path) -> list[tuple[str, str]]:
     return sorted(built | set(READ_OUTSIDE_MAIN))
 
 
-def open_target(name: str, work_dir: Path) -> TargetSession:
-    """Connect to target ``name`` (not duckdb); ``work_dir`` is the run's scratch folder."""
+def open_target(name: str, warehouse: Path) -> TargetSession:
+    """Connect to target ``name`` (not duckdb) for a run of ``warehouse`` (the published one).
+
+    A local Spark session keeps its tables and catalogue beside the warehouse
+    (``.<warehouse>.spark/``) unless MENTORSHIP_SPARK_* say where.
+    """
     if name == "postgres":
         from pipelines.targets.postgres import PostgresSession
 
         return PostgresSession.open()
+    if name == "spark":
+        from pipelines.targets.spark import SparkTargetSession
+
+        return SparkTargetSession.open(warehouse.parent / f".{warehouse.name}.spark")
     raise InputError(f"--target {name!r}: not available in this version")

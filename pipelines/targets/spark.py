@@ -2,11 +2,11 @@
 
 Ingestion and its quarantine stay in DuckDB; the accepted rows (and the
 snapshot's history) go to a local Spark session, where ``dbt build --target
-spark`` (dbt-spark, method ``session``) builds the same models. Not yet a
-stage of ``mentorship run`` (issue 14); for now::
+spark`` (dbt-spark, method ``session``) builds the same models
+(``mentorship run --target spark``, see :mod:`pipelines.targets`). By hand::
 
-    python -m pipelines.spark --work-dir DIR load WAREHOUSE.duckdb
-    python -m pipelines.spark --work-dir DIR kpis OUT/kpis.json --as-of 2026-11-25
+    python -m pipelines.targets.spark --work-dir DIR load WAREHOUSE.duckdb
+    python -m pipelines.targets.spark --work-dir DIR kpis OUT/kpis.json --as-of 2026-11-25
 
 The session is local and in-process (pyspark, Java 17), its Hive catalogue
 in embedded Derby and its tables plain Parquet under ``DIR`` (see
@@ -34,6 +34,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.errors import PipelineError
+from pipelines.targets import HANDED_OVER_SCHEMAS
 from pipelines.transform import kpis_json
 
 #: The variables the ``spark`` target of profiles/profiles.yml reads, with its defaults.
@@ -93,9 +95,14 @@ def session(work_dir: Path) -> Any:
     SPARK_LOCAL_IP) into this process first, so that dbt run in-process
     renders the same profile and its ``getOrCreate()`` returns this session.
     """
+    return start_session(environment(work_dir))
+
+
+def start_session(env: Mapping[str, str]) -> Any:
+    """The local SparkSession of the MENTORSHIP_SPARK_* values ``env``, exported first."""
     from pyspark.sql import SparkSession
 
-    os.environ.update(environment(work_dir))
+    os.environ.update(env)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     Path(os.environ[METASTORE_DIR_ENV]).mkdir(parents=True, exist_ok=True)
     builder = SparkSession.builder.enableHiveSupport()
@@ -145,7 +152,8 @@ def copy_raw_schema(
 
     Each table goes over as a Parquet file (DuckDB ``COPY ... TO``) that Spark
     loads into a managed Parquet table. A schema the warehouse does not have
-    (no snapshot yet) is skipped and its Spark database left as it is.
+    (no snapshot yet) is dropped on Spark too: the target keeps no state of
+    its own between nights.
     Returns the row count of every table Spark now holds, keyed by table name
     (``schema.table`` for the schemas after the first).
     """
@@ -155,9 +163,9 @@ def copy_raw_schema(
         with tempfile.TemporaryDirectory(prefix="mentorship-spark-") as folder:
             for index, schema in enumerate(schemas):
                 tables = _tables(duck, schema)
+                spark.sql(f"drop database if exists `{schema}` cascade")
                 if not tables:
                     continue
-                spark.sql(f"drop database if exists `{schema}` cascade")
                 spark.sql(f"create database `{schema}`")
                 for table in tables:
                     path = Path(folder) / f"{schema}.{table}.parquet"
@@ -242,6 +250,53 @@ def copy_back(spark: Any, warehouse: Path, relations: list[tuple[str, str]]) -> 
     return counts
 
 
+def local_environment(work_dir: Path) -> dict[str, str]:
+    """The MENTORSHIP_SPARK_* values for ``work_dir``, where the environment gives none."""
+    return {k: os.environ.get(k) or v for k, v in environment(work_dir).items()}
+
+
+class SparkTargetSession:
+    """The Spark target of one run (:class:`pipelines.targets.TargetSession`).
+
+    The session stays up after :meth:`close`: dbt's docs and the next drop of a
+    catch-up reuse it, and the JVM ends with the process.
+    """
+
+    name = "spark"
+
+    def __init__(self, spark: Any) -> None:
+        self.spark = spark
+
+    @classmethod
+    def open(cls, work_dir: Path) -> SparkTargetSession:
+        """The local session, its files in MENTORSHIP_SPARK_* or else in ``work_dir``."""
+        missing = missing_runtime()
+        if missing:
+            raise PipelineError(f"--target spark: {missing}")
+        try:
+            spark = start_session(local_environment(work_dir))
+        except Exception as exc:  # the JVM did not start
+            text = str(exc).strip()
+            first = text.splitlines()[0] if text else type(exc).__name__
+            raise PipelineError(
+                f"--target spark: cannot start a local Spark session: {first}"
+            ) from None
+        return cls(spark)
+
+    def hand_over(self, warehouse: Path) -> dict[str, int]:
+        counts = copy_raw_schema(warehouse, self.spark, HANDED_OVER_SCHEMAS)
+        return {k if "." in k else f"{HANDED_OVER_SCHEMAS[0]}.{k}": v for k, v in counts.items()}
+
+    def write_kpis_json(self, path: Path, as_of: date) -> Path:
+        return write_kpis_json(self.spark, path, as_of)
+
+    def copy_back(self, warehouse: Path, relations: list[tuple[str, str]]) -> dict[str, int]:
+        return copy_back(self.spark, warehouse, relations)
+
+    def close(self) -> None:
+        """Nothing to release before the process ends (see the class doc)."""
+
+
 def missing_runtime() -> str | None:
     """Why a Spark session cannot start on this machine (no pyspark, no java), or None."""
     try:
@@ -255,7 +310,7 @@ def missing_runtime() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.spark")
+    parser = argparse.ArgumentParser(prog="python -m pipelines.targets.spark")
     parser.add_argument("--work-dir", type=Path, default=Path("out/spark"))
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="copy the raw and snapshot schemas of a DuckDB warehouse")
