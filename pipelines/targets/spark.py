@@ -42,10 +42,13 @@ from pipelines.transform import kpis_json
 WAREHOUSE_DIR_ENV = "MENTORSHIP_SPARK_WAREHOUSE_DIR"
 METASTORE_DIR_ENV = "MENTORSHIP_SPARK_METASTORE_DIR"
 SHUFFLE_PARTITIONS_ENV = "MENTORSHIP_SPARK_SHUFFLE_PARTITIONS"
+DRIVER_MEMORY_ENV = "MENTORSHIP_SPARK_DRIVER_MEMORY"
 _DEFAULTS = {
     WAREHOUSE_DIR_ENV: "out/spark/warehouse",
     METASTORE_DIR_ENV: "out/spark/metastore",
     SHUFFLE_PARTITIONS_ENV: "2",
+    # local mode: the driver is the executor, and pyspark's default is 1g
+    DRIVER_MEMORY_ENV: "4g",
 }
 
 
@@ -79,6 +82,7 @@ def server_side_parameters(env: Mapping[str, str]) -> dict[str, str]:
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={metastore} -Duser.timezone=UTC",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": get(SHUFFLE_PARTITIONS_ENV),
+        "spark.driver.memory": get(DRIVER_MEMORY_ENV),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.host": "127.0.0.1",
