@@ -1,22 +1,22 @@
 {#
-    Date helpers. The as-of date D is the var `as_of`; every window of the KPI
+    Date helpers. The as-of date D is the run's parameter (as_of_date()); every window of the KPI
     dictionary is a number of days ("X + n: the date n days after X"), so
     arithmetic goes through add_days and never through months or years.
 #}
-
-{% macro as_of_iso() -%}
-    {#- The validated as-of date as an ISO string (fails the compile when malformed). -#}
-    {%- set raw = var('as_of') | string -%}
-    {%- set parsed = modules.datetime.date.fromisoformat(raw) -%}
-    {{- return(parsed.isoformat()) -}}
-{%- endmacro %}
 
 {% macro date_literal(iso_date) -%}
     cast('{{ iso_date }}' as date)
 {%- endmacro %}
 
 {% macro as_of_date() -%}
-    {{ date_literal(as_of_iso()) }}
+    {#-
+        D, the run's as-of date, as a scalar subquery on the run's parameters
+        (one row, written by ingestion). Not a var: a var would be compiled
+        into the SQL, and the SQL would differ every night
+        (pipelines/transform/plan.py runs the compiled SQL of the project as
+        long as the project does not change).
+    -#}
+    (select as_of_date from {{ ref('stg_ingestion__run_parameters') }})
 {%- endmacro %}
 
 {% macro add_days(date_expr, days) -%}
@@ -26,34 +26,6 @@
 
 {% macro days_between(start_date_expr, end_date_expr) -%}
     {{ dbt.datediff(start_date_expr, end_date_expr, 'day') }}
-{%- endmacro %}
-
-{% macro evaluation_dates() -%}
-    {#-
-        The dates every KPI is evaluated at: D itself and the last
-        `trend_months` month-ends on or before D (D counted once when it is a
-        month-end). Computed from the var at compile time, never from the data.
-        Returns a list of ISO strings, newest first.
-    -#}
-    {%- set d = modules.datetime.date.fromisoformat(as_of_iso()) -%}
-    {%- set n_months = var('trend_months') | int -%}
-    {%- set dates = [d.isoformat()] -%}
-    {%- set month_ends = [] -%}
-    {#- month-ends of D's month and of the n_months before it; keep those <= D -#}
-    {%- for k in range(0, n_months + 1) -%}
-        {%- set months_back = d.year * 12 + (d.month - 1) - k + 1 -%}
-        {%- set first_of_next = modules.datetime.date(months_back // 12, months_back % 12 + 1, 1) -%}
-        {%- set month_end = first_of_next - modules.datetime.timedelta(days=1) -%}
-        {%- if month_end <= d -%}
-            {%- do month_ends.append(month_end.isoformat()) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- for iso in month_ends[:n_months] -%}
-        {%- if iso not in dates -%}
-            {%- do dates.append(iso) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{- return(dates) -}}
 {%- endmacro %}
 
 {% macro is_valid_on(relation, on_date) -%}

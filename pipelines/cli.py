@@ -294,6 +294,15 @@ def run(
             "Ingestion and its checks stay in the DuckDB warehouse; see the README.",
         ),
     ] = None,
+    dbt_build: Annotated[
+        bool,
+        typer.Option(
+            "--dbt-build",
+            help="Run dbt build even when the project is unchanged since a night that kept "
+            "its compiled plan (by default such a night runs the plan without dbt; see the "
+            "README).",
+        ),
+    ] = False,
 ) -> None:
     """Run every drop of the inbox not yet published, oldest first; publish each that passes.
 
@@ -338,6 +347,7 @@ def run(
                     keep_runs=keep,
                     notices=notices,
                     dbt_target=dbt_target,
+                    dbt_build=dbt_build,
                 )
                 notices.clear()  # told once, in the first run's log and manifest
                 return ctx.run_id

@@ -21,7 +21,7 @@ from pipelines.ingest.loader import SourceLoad
 if TYPE_CHECKING:  # types only: the context does not depend on the stages that fill it
     from pipelines.quality.drift import Baseline
     from pipelines.quality.results import CheckResult
-    from pipelines.transform.dbt_runner import DbtResult
+    from pipelines.transform.results import DbtResult
 
 
 class Reporter(Protocol):
@@ -111,6 +111,8 @@ class RunContext:
     warehouse_target: Path | None = None
     #: Where dbt builds the models (``--target``: duckdb, postgres, spark; pipelines/targets).
     dbt_target: str = "duckdb"
+    #: ``--dbt-build``: run dbt even when the compiled plan of the unchanged project is kept.
+    force_dbt_build: bool = False
     #: The stage running now (or the last one reached).
     stage: str = "start"
     #: SHA-256 of every input file (and of the mapping), keyed by file name.

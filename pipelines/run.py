@@ -85,6 +85,7 @@ def run(
     keep_runs: int = DEFAULT_KEEP_RUNS,
     mapping: Path | None = None,
     dbt_target: str = "duckdb",
+    dbt_build: bool = False,
 ) -> RunContext:
     """Run every stage on the drop in ``inbox``; publish into ``out`` on success.
 
@@ -99,7 +100,9 @@ def run(
     warehouse = Path(warehouse) if warehouse else default_warehouse(out)
     drop = resolve_drop(Path(inbox), as_of, mapping=resolve_mapping(Path(inbox), mapping))
     with owner_only(), site_locks(out, warehouse) as notices:
-        return run_drop(drop, out, warehouse, reporter, stages, keep_runs, notices, dbt_target)
+        return run_drop(
+            drop, out, warehouse, reporter, stages, keep_runs, notices, dbt_target, dbt_build
+        )
 
 
 def run_drop(
@@ -111,10 +114,13 @@ def run_drop(
     keep_runs: int = DEFAULT_KEEP_RUNS,
     notices: list[str] | None = None,
     dbt_target: str = "duckdb",
+    dbt_build: bool = False,
 ) -> RunContext:
     """Run one drop; the caller holds :func:`site_locks` (see the module doc).
 
-    ``dbt_target`` is where dbt builds the models (:mod:`pipelines.targets`).
+    ``dbt_target`` is where dbt builds the models (:mod:`pipelines.targets`);
+    ``dbt_build`` runs dbt even when the unchanged project's compiled plan
+    could run instead (:mod:`pipelines.transform.plan`).
     """
     check_out_folder(out)
     notices = list(notices or []) + recover(out, warehouse)
@@ -129,6 +135,7 @@ def run_drop(
         run_dir=runs_root(out) / run_id,  # created with its manifest just below
         reporter=reporter,
         dbt_target=check_target(dbt_target),
+        force_dbt_build=dbt_build,
     )
     ctx.outputs["run_log"] = "run.log"
     start_run_dir(out, run_id, build_manifest(ctx, "running"))

@@ -3,8 +3,10 @@
 Schemas:
 - ``raw``: one table per contract source holding the accepted rows of the
   current run, typed, with lineage columns; ``raw.quarantine`` the set-aside rows;
-  ``raw.file_loads`` one row per source file read. Replaced by every run: every
-  export is a full snapshot.
+  ``raw.file_loads`` one row per source file read; ``raw.run_parameters`` one
+  row, the run's as-of date D, which every dbt model reads (so that dbt's
+  compiled SQL is the same every night). Replaced by every run: every export is
+  a full snapshot.
 - ``audit``: kept across runs (check results, KPI lineage), written by the
   quality stage (``pipelines/quality/audit_store.py``), for history.
 - ``main`` (dbt's target schema) and its ``_staging``/``_intermediate``
@@ -13,6 +15,7 @@ Schemas:
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -48,6 +51,13 @@ create table if not exists raw.file_loads (
 """
 
 
+RUN_PARAMETERS_DDL = """
+create table raw.run_parameters (
+    as_of_date date not null
+)
+"""
+
+
 def connect(path: Path | str) -> duckdb.DuckDBPyConnection:
     """Open (or create) the warehouse file."""
     path = Path(path)
@@ -68,11 +78,12 @@ def raw_table_ddl(source: Source) -> str:
     return f"create or replace table raw.{source.name} (\n" + ",\n".join(cols) + "\n)"
 
 
-def reset_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+def reset_raw_schema(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     """Drop and recreate the raw schema with empty tables for every source.
 
     A source absent from a drop keeps an empty table, and ``raw.file_loads``
-    says whether it was exported: dbt models read both.
+    says whether it was exported: dbt models read both. ``raw.run_parameters``
+    holds ``as_of``, the date D the models evaluate every KPI at.
     """
     con.execute("drop schema if exists raw cascade")
     con.execute("create schema raw")
@@ -80,3 +91,5 @@ def reset_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(source))
     con.execute(QUARANTINE_DDL)
     con.execute(FILE_LOADS_DDL)
+    con.execute(RUN_PARAMETERS_DDL)
+    con.execute("insert into raw.run_parameters values (?)", [as_of])

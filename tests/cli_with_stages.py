@@ -27,7 +27,7 @@ def stages_for(spec: str) -> list[tuple[str, Stage]]:
     project = Path(spec).resolve()
 
     def dbt_build(ctx: RunContext) -> None:
-        result = build(project, ctx.warehouse, ctx.as_of, ctx.run_dir / "dbt", ctx.reporter.step)
+        result = build(project, ctx.warehouse, ctx.run_dir / "dbt", ctx.reporter.step)
         if result.callback_errors:
             ctx.warnings.append(f"progress display failed: {result.callback_errors[0]}")
         if not result.success:

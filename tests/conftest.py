@@ -32,6 +32,7 @@ PIPELINE_MODULES = frozenset(
         "test_nightly_e2e",
         "test_notebooks",
         "test_pipeline_kpis",
+        "test_plan_nights",
         "test_quality_dbt_tests",
         "test_quality_e2e",
         "test_reports_browser",

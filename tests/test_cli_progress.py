@@ -98,7 +98,6 @@ def test_a_failing_progress_display_never_fails_the_build(tmp_path: Path) -> Non
     result = build(
         PROJECT,
         tmp_path / "w.duckdb",
-        __import__("datetime").date(2026, 11, 25),
         tmp_path / "dbt",
         explode,
     )
@@ -111,12 +110,8 @@ def test_a_failing_progress_display_never_fails_the_build(tmp_path: Path) -> Non
 def test_a_failed_build_names_the_first_real_error_not_the_skipped_models(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import date
-
     monkeypatch.setenv("MENTORSHIP_TEST_BREAK", "1")
-    result = build(
-        PROJECT, tmp_path / "w.duckdb", date(2026, 11, 25), tmp_path / "dbt", lambda _m: None
-    )
+    result = build(PROJECT, tmp_path / "w.duckdb", tmp_path / "dbt", lambda _m: None)
     assert not result.success
     message = result.failure_message()
     assert message.startswith("dbt could not build 6 model(s): model breaks errored: ")

@@ -70,7 +70,7 @@ def _unit_tests_in(run_dir: Path) -> int:
 
 
 @pytest.mark.pipeline  # two real nights on the demo site
-def test_a_second_night_on_an_unchanged_project_skips_unit_tests_and_reuses_the_docs(
+def test_a_second_night_on_an_unchanged_project_runs_the_plan_and_reuses_the_docs(
     published_demo: DemoSite, tmp_path: Path
 ) -> None:
     site = published_demo.copy(tmp_path / "site")
@@ -80,7 +80,7 @@ def test_a_second_night_on_an_unchanged_project_skips_unit_tests_and_reuses_the_
 
     lines: list[str] = []
     ctx = run(site.inbox, site.out, site.warehouse, reporter=PlainReporter(lines.append))
-    assert any("dbt unit tests: skipped" in line for line in lines), lines
+    assert any("nodes dbt compiled for it" in line for line in lines), lines
     assert any("dbt docs: the project is unchanged" in line for line in lines), lines
     assert _unit_tests_in(ctx.run_dir) == 0
     assert ctx.dbt_result is not None and ctx.dbt_result.success
@@ -89,3 +89,41 @@ def test_a_second_night_on_an_unchanged_project_skips_unit_tests_and_reuses_the_
     assert (ctx.run_dir / "dbt_docs.html").read_bytes() == cached.read_bytes()
     assert (first / "dbt_docs.html").read_bytes() == cached.read_bytes()
     assert "transform.dbt_docs" in ctx.stage_seconds
+    plan = dbt_cache(site.warehouse, project_dir()).plan(site.warehouse.stem)
+    assert plan is not None and len(plan.nodes) > 300
+
+
+def test_the_cache_keeps_one_plan_per_version_with_its_seeds(tmp_path: Path) -> None:
+    import duckdb
+
+    from pipelines.transform.plan import Plan, PlanNode
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    project = _project_copy(tmp_path / "project")
+    seed = PlanNode(
+        unique_id="seed.p.s",
+        name="s",
+        resource_type="seed",
+        depends_on=(),
+        relation='"warehouse"."main"."s"',
+        schema="main",
+    )
+    con = duckdb.connect(str(warehouse))
+    con.execute("create table main.s as select 1 as x")
+    cache = dbt_cache(warehouse, project)
+    assert cache.plan("warehouse") is None
+    cache.store_plan(Plan(cache.fingerprint, "warehouse", "1.11", [seed]), con)
+    assert cache.plan("warehouse") is not None
+    assert cache.plan("another_name") is None  # compiled for a database of another name
+    (cache.seeds_dir / "s.parquet").unlink()
+    assert cache.plan("warehouse") is None  # a plan without its seed rows is no plan
+
+    (project / "models" / "staging" / "new_model.sql").write_text("select 1 as x\n")
+    changed = dbt_cache(warehouse, project)
+    assert changed.plan("warehouse") is None
+    changed.store_plan(Plan(changed.fingerprint, "warehouse", "1.11", [seed]), con)
+    assert [p.name for p in changed.folder.glob("plan-*.json")] == [
+        f"plan-{changed.fingerprint}.json"
+    ]
+    assert [p.name for p in changed.folder.glob("seeds-*")] == [changed.seeds_dir.name]
+    con.close()

@@ -157,12 +157,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     folder = tmp_path_factory.mktemp("dbt")
     warehouse = folder / "warehouse.duckdb"
     con = connect(warehouse)
-    reset_raw_schema(con)
+    reset_raw_schema(con, AS_OF)
     for source, rows in RAW.items():
         _insert(con, source, rows)
     con.close()
     lines: list[str] = []
-    result = build(PROJECT_DIR, warehouse, AS_OF, folder / "run", lines.append)
+    result = build(PROJECT_DIR, warehouse, folder / "run", lines.append)
     yield Built(warehouse, result, folder, lines)
 
 
@@ -377,7 +377,7 @@ def test_kpis_json_format_is_the_dictionary_s_and_deterministic(
 
 def test_docs_site_is_one_self_contained_html_file(built: Built) -> None:
     warehouse, folder = built.warehouse, built.folder
-    page = docs(PROJECT_DIR, warehouse, AS_OF, folder / "run", lambda _line: None)
+    page = docs(PROJECT_DIR, warehouse, folder / "run", lambda _line: None)
     assert page == folder / "run" / "docs" / "static_index.html"
     html = page.read_text(encoding="utf-8")
     # the manifest and catalog are inlined: the models and their docs are in the file

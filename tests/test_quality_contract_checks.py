@@ -7,6 +7,7 @@ check of that rule to fail, with its severity.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -44,7 +45,7 @@ def _file_load(con: duckdb.DuckDBPyConnection, source: str, read: int, accepted:
 @pytest.fixture
 def raw(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """A consistent raw schema: 3 employees, 1 program, 1 match, 2 sessions."""
-    reset_raw_schema(warehouse)
+    reset_raw_schema(warehouse, date.fromisoformat(EXPORT))
     _insert(
         warehouse,
         "employees",

@@ -125,7 +125,7 @@ def test_results_are_kept_across_runs_while_raw_is_replaced(
     check_sources_stage(first)
     check_sources_stage(first)  # a stage rerun replaces its own rows, never duplicates
     con = duckdb.connect(str(first.warehouse))
-    reset_raw_schema(con)  # what the next night's ingestion does
+    reset_raw_schema(con, first.as_of)  # what the next night's ingestion does
     con.close()
     second = replace(
         first,

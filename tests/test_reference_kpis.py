@@ -869,7 +869,7 @@ def test_every_kpi_of_the_dictionary_is_published_by_a_full_run():
 
 def test_load_tables_reads_accepted_rows_and_sources_named_in_file_loads():
     con = duckdb.connect()
-    reset_raw_schema(con)
+    reset_raw_schema(con, D)
     con.execute(
         "insert into raw.employees (employee_id, hire_date, department, job_level, gender)"
         " values ('007', date '2020-01-01', 'Ops', 3, 'Female'),"

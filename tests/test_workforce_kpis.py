@@ -108,11 +108,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     folder = tmp_path_factory.mktemp("workforce")
     warehouse = folder / "warehouse.duckdb"
     con = connect(warehouse)
-    reset_raw_schema(con)
+    reset_raw_schema(con, D)
     for source, rows in _organisation().items():
         _insert(con, source, rows)
     con.close()
-    result = build(PROJECT_DIR, warehouse, D, folder / "run", lambda _m: None)
+    result = build(PROJECT_DIR, warehouse, folder / "run", lambda _m: None)
     assert result.success, [(n.name, n.message) for n in result.failed_nodes][:5]
     con = duckdb.connect(str(warehouse))
     try:

@@ -73,7 +73,7 @@ def load_plan(
     on_source: Callable[[str], None] | None = None,
 ) -> list[SourceLoad]:
     """Load a checked plan (see :func:`load_drop`)."""
-    reset_raw_schema(con)
+    reset_raw_schema(con, plan.as_of)
     session_macros(con, plan.as_of.isoformat())
     loads: list[SourceLoad] = []
     with tempfile.TemporaryDirectory(prefix="mentorship-ingest-") as work:

@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from pipelines.context import RunContext
 from pipelines.errors import PipelineError
 from pipelines.paths import project_dir
@@ -15,11 +17,12 @@ from pipelines.targets import (
     open_target,
     relations_read_downstream,
 )
-from pipelines.transform.dbt_cache import dbt_cache
+from pipelines.transform.dbt_cache import DbtCache, dbt_cache
 from pipelines.warehouse import connect
 
 if TYPE_CHECKING:
-    from pipelines.transform.dbt_runner import DbtResult
+    from pipelines.transform.plan import Plan
+    from pipelines.transform.results import DbtResult
 
 
 def transform_stage(ctx: RunContext) -> None:
@@ -31,14 +34,57 @@ def transform_stage(ctx: RunContext) -> None:
 def kpis_stage(ctx: RunContext) -> None:
     """Build every dbt model and test and write kpis.json (no docs: calibration uses it).
 
-    The unit tests run when this version of the project has not passed them yet
-    (``pipelines/transform/dbt_cache.py``): they test the models' code, not the data.
+    While the project is unchanged since a night whose ``dbt build`` and unit
+    tests passed, its compiled plan runs instead of dbt
+    (``pipelines/transform/plan.py``); otherwise ``dbt build`` runs, with the
+    unit tests when this version of the project has not passed them yet
+    (``pipelines/transform/dbt_cache.py``), and leaves the plan for the next
+    nights. ``--dbt-build`` (``ctx.force_dbt_build``) always runs dbt.
     """
+    cache = dbt_cache(ctx.target, project_dir(), ctx.dbt_target)
+    plan = None
+    if ctx.dbt_target == "duckdb" and not ctx.force_dbt_build:
+        plan = cache.plan(database=ctx.warehouse.stem)
+    if plan is not None:
+        _run_plan(ctx, cache, plan)
+    else:
+        _run_dbt(ctx, cache)
+
+
+def _run_plan(ctx: RunContext, cache: DbtCache, plan: Plan) -> None:
+    """Run the compiled plan of the unchanged project in the run's connection; write kpis.json."""
+    from pipelines.transform.executor import execute
+    from pipelines.transform.kpis_json import write_kpis_json
+
+    ctx.reporter.step(
+        f"dbt: the project is unchanged ({cache.fingerprint}) and passed its unit tests; "
+        f"running the {len(plan.nodes)} nodes dbt compiled for it, without dbt "
+        "(--dbt-build runs dbt itself)"
+    )
+    started = time.perf_counter()
+    con = connect(ctx.warehouse)
+    try:
+        result = execute(
+            con, plan, cache.seeds_dir, ctx.reporter.step, ctx.run_dir / "dbt" / "target"
+        )
+        ctx.dbt_result = result
+        ctx.reporter.step(result.summary())
+        _check_build(ctx, result)
+        ctx.stage_seconds["transform.dbt_build"] = time.perf_counter() - started
+        started = time.perf_counter()
+        write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
+    finally:
+        con.close()
+    ctx.outputs["kpis"] = "kpis.json"
+    ctx.stage_seconds["transform.kpis_json"] = time.perf_counter() - started
+
+
+def _run_dbt(ctx: RunContext, cache: DbtCache) -> None:
+    """``dbt build`` on the run's target; write kpis.json; keep the plan when on DuckDB."""
     from pipelines.transform.dbt_runner import build
     from pipelines.transform.kpis_json import write_kpis_json
 
     target = ctx.run_dir / "dbt"
-    cache = dbt_cache(ctx.target, project_dir(), ctx.dbt_target)
     unit_tests = not cache.unit_tests_passed()
     if not unit_tests:
         ctx.reporter.step(
@@ -51,7 +97,6 @@ def kpis_stage(ctx: RunContext) -> None:
         result = build(
             project_dir(),
             ctx.warehouse,
-            ctx.as_of,
             target,
             ctx.reporter.step,
             unit_tests=unit_tests,
@@ -67,6 +112,7 @@ def kpis_stage(ctx: RunContext) -> None:
             con = connect(ctx.warehouse)
             try:
                 write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
+                _keep_plan(ctx, cache, con, target / "target" / "manifest.json")
             finally:
                 con.close()
         else:
@@ -78,6 +124,29 @@ def kpis_stage(ctx: RunContext) -> None:
     finally:
         if session is not None:
             session.close()
+
+
+def _keep_plan(
+    ctx: RunContext, cache: DbtCache, con: duckdb.DuckDBPyConnection, manifest: Path
+) -> None:
+    """Keep the build's compiled plan for the next nights (a warning when it cannot be)."""
+    from pipelines.transform.plan import PlanUnsupported, plan_from_manifest
+
+    if not cache.unit_tests_passed():
+        return
+    try:
+        plan = plan_from_manifest(manifest, cache.fingerprint)
+        cache.store_plan(plan, con)
+    except PlanUnsupported as exc:
+        ctx.reporter.step(f"dbt: the next nights run dbt build too: {exc}")
+        return
+    except (OSError, duckdb.Error) as exc:  # the plan saves time; the night does not need it
+        ctx.warnings.append(f"the compiled plan was not kept for the next nights: {exc}")
+        return
+    ctx.reporter.step(
+        f"dbt: kept the compiled plan of this version of the project ({len(plan.nodes)} nodes); "
+        "the next nights run it without dbt while the project is unchanged"
+    )
 
 
 def _check_build(ctx: RunContext, result: DbtResult) -> None:
@@ -136,7 +205,7 @@ def docs_stage(ctx: RunContext) -> None:
     else:
         try:
             site = docs(
-                project_dir(), ctx.warehouse, ctx.as_of, target, ctx.reporter.step, ctx.dbt_target
+                project_dir(), ctx.warehouse, target, ctx.reporter.step, ctx.dbt_target
             )
         except Exception as exc:  # docs are useful, not essential: warn, keep going
             ctx.warnings.append(f"dbt docs were not generated: {exc}")

@@ -1,12 +1,15 @@
-"""What a night need not redo while the dbt project is unchanged: its unit tests and docs site.
+"""What a night need not redo while the dbt project is unchanged: unit tests, docs, compiled plan.
 
 dbt's unit tests check the models' code on fixed inputs, not the night's
 data, and the docs site describes the models and their columns, not the
-rows: both change only when the project does. So each is keyed by the
-project's fingerprint (the dbt project's files, the raw schema they read, dbt
-and its adapter's versions) and redone only when it differs: the first night
-after an upgrade or an edited model runs the unit tests and regenerates the
-docs; the nights after reuse them. CI runs the unit tests on every change.
+rows: both change only when the project does. So does the SQL dbt compiles
+(the as-of date is data, not a var): the plan of
+:mod:`pipelines.transform.plan`. So each is keyed by the project's fingerprint
+(the dbt project's files, the raw schema they read, dbt and its adapter's
+versions) and redone only when it differs: the first night after an upgrade
+or an edited model runs ``dbt build`` with the unit tests, regenerates the
+docs and keeps the plan; the nights after reuse them. CI runs the unit tests
+on every change.
 
 The cache lives beside the warehouse analysts read, in
 ``.<warehouse name>.dbt-cache/``; deleting it only costs the next night the
@@ -16,12 +19,16 @@ time to redo both.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import duckdb
+
 from pipelines import contract
 from pipelines.paths import tree_fingerprint
+from pipelines.transform.plan import PLAN_VERSION, Plan
 
 #: The dbt project's own files (the suites and mappings do not change the models).
 DBT_FILES = ("dbt_project.yml", "models", "macros", "seeds", "snapshots", "profiles")
@@ -84,6 +91,40 @@ class DbtCache:
         for old in self.folder.glob("dbt-docs-*.html"):
             old.unlink(missing_ok=True)
         self._write(self._docs_page, page.read_bytes())
+
+    @property
+    def _plan_file(self) -> Path:
+        return self.folder / f"plan-{self.fingerprint}.json"
+
+    @property
+    def seeds_dir(self) -> Path:
+        """The plan's seed rows (Parquet, one file per seed)."""
+        return self.folder / f"seeds-{self.fingerprint}"
+
+    def plan(self, database: str) -> Plan | None:
+        """The plan kept for this version of the project and a warehouse named ``database``."""
+        try:
+            plan = Plan.from_json(self._plan_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # none kept, or written by another version of this code
+        if plan.version != PLAN_VERSION or plan.database != database:
+            return None
+        if any(not (self.seeds_dir / f"{s.name}.parquet").is_file() for s in plan.seeds()):
+            return None
+        return plan
+
+    def store_plan(self, plan: Plan, con: duckdb.DuckDBPyConnection) -> None:
+        """Keep ``plan`` and its seeds' rows (from the warehouse dbt built); drop older ones."""
+        for old in self.folder.glob("plan-*.json"):
+            old.unlink(missing_ok=True)
+        for old in self.folder.glob("seeds-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        self.seeds_dir.mkdir(parents=True, exist_ok=True)
+        for seed in plan.seeds():
+            path = self.seeds_dir / f"{seed.name}.parquet"
+            quoted = str(path).replace("'", "''")
+            con.execute(f"copy (select * from {seed.relation}) to '{quoted}' (format parquet)")
+        self._write(self._plan_file, plan.to_json().encode("utf-8"))
 
     def _write(self, path: Path, data: bytes) -> None:
         """Written under a temporary name, then renamed: a killed run leaves no half file."""

@@ -14,15 +14,12 @@ repository, so that concurrent runs and a read-only checkout work:
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +27,7 @@ from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
 from pipelines.failpoints import failpoint
+from pipelines.transform.results import DbtResult, NodeResult
 
 _LOG = logging.getLogger(__name__)
 
@@ -59,90 +57,6 @@ _PROGRESS_EVENTS = frozenset(
 _NODE_FINISHED = frozenset(
     {"LogModelResult", "LogTestResult", "LogNodeResult", "LogSnapshotResult"}
 )
-
-
-@dataclass(frozen=True)
-class NodeResult:
-    """What one dbt node (model, data test, unit test) did in an invocation."""
-
-    unique_id: str
-    name: str
-    resource_type: str
-    status: str
-    message: str | None
-    failures: int | None
-    execution_time: float
-
-    @property
-    def ok(self) -> bool:
-        """True for a node that built or passed (``success``/``pass``)."""
-        return self.status in {"success", "pass"}
-
-
-@dataclass
-class DbtResult:
-    """The outcome of one dbt invocation."""
-
-    command: list[str]
-    success: bool
-    elapsed_seconds: float
-    nodes: list[NodeResult] = field(default_factory=list)
-    error: str | None = None
-    #: Exceptions raised by the progress callback, caught so that dbt never saw them.
-    callback_errors: list[str] = field(default_factory=list)
-
-    @property
-    def first_failure(self) -> NodeResult | None:
-        """The first node that errored or failed itself (not one skipped because of another)."""
-        return next((n for n in self.nodes if n.status in {"error", "fail"}), None)
-
-    def failure_reason(self) -> str | None:
-        """One line naming the first real error, from dbt's own result; None when it passed."""
-        first = self.first_failure
-        if first is not None:
-            kind = first.resource_type.replace("_", " ")
-            kind = "data test" if kind == "test" else kind
-            verb = "failed" if first.status == "fail" else "errored"
-            detail = " ".join((first.message or "").split())
-            if len(detail) > 300:
-                detail = detail[:297] + "..."
-            return f"{kind} {first.name} {verb}" + (f": {detail}" if detail else "")
-        if self.error:
-            return " ".join(self.error.split())
-        return None
-
-    @property
-    def failed_nodes(self) -> list[NodeResult]:
-        """Nodes that errored, failed or were skipped because of an upstream failure."""
-        return [n for n in self.nodes if not n.ok]
-
-    @property
-    def unbuilt_models(self) -> list[NodeResult]:
-        """Models that were not built: errored, or skipped after an upstream failure.
-
-        In ``dbt build`` a failing error-severity test (or unit test) skips
-        every model downstream of it, so a model can be missing without any
-        model erroring; the marts are then stale or absent and must not be
-        published.
-        """
-        return [n for n in self.nodes if n.resource_type == "model" and n.status != "success"]
-
-    def failure_message(self) -> str:
-        """Why the build cannot be published, in one line: the first real error first."""
-        unbuilt = self.unbuilt_models
-        skipped = [n for n in unbuilt if n.status == "skipped"]
-        reason = self.failure_reason() or "dbt reported a failure without naming a node"
-        return f"dbt could not build {len(unbuilt)} model(s): {reason}" + (
-            f" ({len(skipped)} model(s) downstream of it skipped)" if skipped else ""
-        )
-
-    def summary(self) -> str:
-        """One line for logs: counts per status."""
-        counts: dict[str, int] = {}
-        for node in self.nodes:
-            counts[node.status] = counts.get(node.status, 0) + 1
-        parts = ", ".join(f"{status}={n}" for status, n in sorted(counts.items()))
-        return f"dbt {' '.join(self.command[:1])}: {'ok' if self.success else 'FAILED'} ({parts})"
 
 
 @contextmanager
@@ -236,7 +150,6 @@ def _invoke(
     command: list[str],
     project_dir: Path,
     warehouse: Path,
-    as_of: date,
     target_dir: Path,
     artifacts: str,
     log: Callable[[str], None],
@@ -259,8 +172,6 @@ def _invoke(
         str(target_dir / artifacts),
         "--log-path",
         str(target_dir / "logs"),
-        "--vars",
-        json.dumps({"as_of": as_of.isoformat()}),
         # the profile's default output is duckdb; any other is named
         *(["--target", dbt_target] if dbt_target != "duckdb" else []),
     ]
@@ -290,15 +201,15 @@ def _invoke(
 def build(
     project_dir: Path,
     warehouse: Path,
-    as_of: date,
     target_dir: Path,
     log: Callable[[str], None],
     unit_tests: bool = True,
     dbt_target: str = "duckdb",
 ) -> DbtResult:
-    """Run ``dbt build`` (models, data tests and, unless told not to, unit tests) as of ``as_of``.
+    """Run ``dbt build`` (models, data tests and, unless told not to, unit tests).
 
-    ``warehouse`` must hold the raw schema (see :mod:`pipelines.warehouse`);
+    ``warehouse`` must hold the raw schema (see :mod:`pipelines.warehouse`),
+    whose ``run_parameters`` say the as-of date;
     dbt writes its schemas beside it. On another ``dbt_target`` (a profile
     output: postgres, spark) the raw schema must be there already
     (:mod:`pipelines.targets`). Artifacts go to ``target_dir/target``,
@@ -307,7 +218,7 @@ def build(
     failed.
     """
     command = ["build"] if unit_tests else ["build", "--exclude-resource-type", "unit_test"]
-    result = _invoke(command, project_dir, warehouse, as_of, target_dir, "target", log, dbt_target)
+    result = _invoke(command, project_dir, warehouse, target_dir, "target", log, dbt_target)
     _safe(log, result.callback_errors)(result.summary())
     return result
 
@@ -315,7 +226,6 @@ def build(
 def docs(
     project_dir: Path,
     warehouse: Path,
-    as_of: date,
     target_dir: Path,
     log: Callable[[str], None],
     dbt_target: str = "duckdb",
@@ -329,7 +239,7 @@ def docs(
     as they are. Raises RuntimeError when dbt fails.
     """
     command = ["docs", "generate", "--static"]
-    result = _invoke(command, project_dir, warehouse, as_of, target_dir, "docs", log, dbt_target)
+    result = _invoke(command, project_dir, warehouse, target_dir, "docs", log, dbt_target)
     page = Path(target_dir).resolve() / "docs" / "static_index.html"
     if not result.success or not page.exists():
         raise RuntimeError(f"dbt docs generate failed: {result.error or 'no static_index.html'}")
