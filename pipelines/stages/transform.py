@@ -204,9 +204,7 @@ def docs_stage(ctx: RunContext) -> None:
         ctx.reporter.step(f"dbt docs: the project is unchanged ({cache.fingerprint}), reused")
     else:
         try:
-            site = docs(
-                project_dir(), ctx.warehouse, target, ctx.reporter.step, ctx.dbt_target
-            )
+            site = docs(project_dir(), ctx.warehouse, target, ctx.reporter.step, ctx.dbt_target)
         except Exception as exc:  # docs are useful, not essential: warn, keep going
             ctx.warnings.append(f"dbt docs were not generated: {exc}")
             return
