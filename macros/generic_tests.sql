@@ -84,3 +84,34 @@
     from {{ model }}
     where {{ column_name }} is not null and trim({{ state.rest }}) <> ''
 {% endtest %}
+
+{% test intervals_do_not_overlap(model, partition_by, from_column, to_column) %}
+    {#-
+        The rows of each `partition_by` value hold over [from, to) (null: open
+        at that end) and no two overlap: a date falls in at most one of them,
+        so a range join with dates gives at most one row per (date, value).
+        Empty intervals (from >= to) hold nowhere and are not compared.
+    -#}
+    with intervals as (
+        select
+            {{ partition_by }} as partition_value,
+            coalesce({{ from_column }}, {{ date_literal('0001-01-01') }}) as from_date,
+            coalesce({{ to_column }}, {{ date_literal('9999-12-31') }}) as to_date
+        from {{ model }}
+    ),
+
+    ordered as (
+        select
+            partition_value,
+            from_date,
+            to_date,
+            lead(from_date) over (
+                partition by partition_value order by from_date, to_date
+            ) as next_from_date
+        from intervals
+        where from_date < to_date
+    )
+
+    select * from ordered
+    where next_from_date < to_date
+{% endtest %}

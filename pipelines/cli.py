@@ -392,10 +392,11 @@ def _report_outcome(outcome: object, out: Path) -> None:
 
 
 def _register_history_commands() -> None:
-    from pipelines import cli_bench, cli_calibrate, cli_runs
+    from pipelines import cli_bench, cli_calibrate, cli_data_docs, cli_runs
 
     app.command(name="runs")(cli_runs.runs)
     app.command(name="show")(cli_runs.show)
+    app.command(name="data-docs")(cli_data_docs.data_docs)
     app.command(name="calibrate")(cli_calibrate.calibrate)
     app.command(name="bench")(cli_bench.bench)
 

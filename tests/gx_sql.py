@@ -82,7 +82,7 @@ def validate_with_gx_sql(
                 gx_suite = context.suites.add(
                     gx.ExpectationSuite(
                         name=suite.name,
-                        expectations=[c.to_domain_obj() for c in suite.expectations],
+                        expectations=[c.to_gx().to_domain_obj() for c in suite.expectations],
                     )
                 )
                 result = batch.validate(gx_suite, result_format=result_format)

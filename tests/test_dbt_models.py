@@ -352,10 +352,7 @@ def test_kpis_json_format_is_the_dictionary_s_and_deterministic(
     try:
         first = write_kpis_json(con, tmp_path / "a" / "kpis.json", AS_OF)
         second = write_kpis_json(con, tmp_path / "b" / "kpis.json", AS_OF)
-        catalog = {
-            r[0]
-            for r in con.execute("select kpi from main_intermediate.int_kpi_catalog").fetchall()
-        }
+        catalog = {r[0] for r in con.execute("select kpi from main.kpi_catalog").fetchall()}
         with pytest.raises(ValueError):
             write_kpis_json(con, tmp_path / "c" / "kpis.json", date(2025, 7, 1))
     finally:

@@ -36,29 +36,20 @@ def _interval(entry: dict[str, Any]) -> tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def rows(demo_kpis: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    as_of = demo_kpis["as_of"]
     con = duckdb.connect(str(demo_kpis["warehouse"]), read_only=True)
     try:
         return {
-            "feedback": con.execute(
-                "select respondent_role, learning"
-                " from main_intermediate.int_feedback_joined_to_matches"
-                " where counts_from_date <= ?",
-                [as_of],
-            ).df(),
+            # the marts hold the rows of D (the intermediate models are not kept)
+            "feedback": con.execute("select respondent_role, learning from main.fct_feedback").df(),
             "deltas": con.execute(
                 "select participant_group, engagement_delta"
-                " from main_intermediate.int_engagement_deltas_by_evaluation_date"
-                " where as_of_date = ? and has_both_scores",
-                [as_of],
+                " from main.mart_engagement_deltas where has_both_scores"
             ).df(),
             "cohorts": con.execute(
                 "select participant_group, department_at_index_date as department,"
                 " job_level_at_index_date as level, performance_band_at_index_date as band,"
                 " cast(is_retained_12m as integer) as retained"
-                " from main_intermediate.int_outcome_cohorts_by_evaluation_date"
-                " where as_of_date = ? and is_eligible_12m",
-                [as_of],
+                " from main.mart_outcome_cohorts where is_eligible_12m"
             ).df(),
         }
     finally:

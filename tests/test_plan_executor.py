@@ -36,6 +36,7 @@ def _model(name: str, sql: str, *parents: str, view: bool = False) -> PlanNode:
         depends_on=tuple(f"model.p.{p}" for p in parents),
         sql=sql,
         relation=f'"w"."main"."{name}"',
+        database="w",
         schema="main",
         materialized="view" if view else "table",
     )
@@ -49,6 +50,7 @@ def _test(name: str, sql: str, *parents: str, **judgement: object) -> PlanNode:
         depends_on=tuple(f"model.p.{p}" for p in parents),
         sql=sql,
         test=Judgement(**judgement),  # type: ignore[arg-type]
+        attached_to=f"model.p.{parents[0]}",
     )
 
 

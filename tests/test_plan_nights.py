@@ -58,7 +58,7 @@ def assert_same_warehouse(built_by_dbt: Path, built_by_plan: Path) -> None:
     con.execute(f"attach '{built_by_plan}' as b (read_only)")
     relations = _relations(con, "a")
     assert relations == _relations(con, "b")
-    assert len(relations) > 70
+    assert len(relations) > 35  # marts, staging views, the snapshot, what the checks read
     views = []
     for (schema, name), kind in sorted(relations.items()):
         columns = _columns(con, "a", schema, name)

@@ -158,8 +158,9 @@ def test_a_published_run_records_its_checks_for_the_auditor(site: Site) -> None:
     manifest = _manifest(run_dir)
     results = json.loads((run_dir / "quality" / "results.json").read_text())
     assert manifest["outputs"]["quality_results"] == "quality/results.json"
-    assert manifest["outputs"]["data_docs"] == "quality/data_docs/index.html"
-    assert (run_dir / "quality" / "data_docs" / "index.html").exists()
+    # a night that passes leaves the GX Data Docs to `mentorship data-docs`
+    assert "data_docs" not in manifest["outputs"]
+    assert not (run_dir / "quality" / "data_docs").exists()
     suites = {c["suite"] for c in manifest["checks"]}
     assert {
         "raw.employees",
@@ -247,6 +248,23 @@ def test_broken_reconciliation_publishes_nothing(site: Site) -> None:
     assert [c["check"] for c in failed] == ["accepted rows = raw table rows"]
     (key,) = failed[0]["failing_keys_sample"]
     assert key["source"] == "sessions" and key["rows_accepted"] - key["rows_in_raw_table"] == 3
+
+
+def test_the_data_docs_of_a_run_that_passed_render_later_from_its_results(
+    site: Site, tmp_path: Path
+) -> None:
+    run_dir = published_run_dir(site.out)
+    assert run_dir is not None
+    results = json.loads((run_dir / "quality" / "results.json").read_text())
+    outcome = CliRunner().invoke(app, ["data-docs", str(run_dir), "--out", str(tmp_path / "dd")])
+    assert outcome.exit_code == 0, outcome.output
+    assert (tmp_path / "dd" / "index.html").exists()
+    index = (tmp_path / "dd" / "index.html").read_text()
+    assert {c["suite"] for c in results["checks"]} <= {
+        s for s in {c["suite"] for c in results["checks"]} if s in index
+    }
+    missing = CliRunner().invoke(app, ["data-docs", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2 and "results.json: no such file" in missing.output
 
 
 def test_a_failing_expectation_publishes_nothing(site: Site) -> None:

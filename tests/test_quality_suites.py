@@ -47,7 +47,7 @@ def test_every_suite_file_is_a_valid_gx_expectation_suite(path: Path) -> None:
     suite = load_suite(path)
     # GX validates every expectation's kwargs (pydantic) when building it.
     gx_suite = gx.ExpectationSuite(
-        name=suite.name, expectations=[c.to_domain_obj() for c in suite.expectations]
+        name=suite.name, expectations=[c.to_gx().to_domain_obj() for c in suite.expectations]
     )
     assert len(gx_suite.expectations) == len(suite.expectations) > 0
     for config in suite.expectations:

@@ -25,8 +25,10 @@ import pytest
 from pipelines.context import PlainReporter
 from pipelines.demo.generate import generate_demo
 from pipelines.run import run
+from tests.reference import kpis_pandas as k
 from tests.reference.compare import assert_kpis_match
 from tests.reference.kpis_pandas import compute_kpis, load_tables
+from tests.reference.workforce_pandas import LEADER_MIN_LEVEL
 
 AS_OF = date(2026, 11, 25)
 EMPLOYEES = 1500
@@ -114,31 +116,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
         root / "warehouse.duckdb",
         reporter=PlainReporter(lambda _m: None),
     )
-    con = duckdb.connect(str(root / "warehouse.duckdb"), read_only=True)
-    try:
-        truth = {
-            attribute: dict(
-                zip(
-                    ("employed", "participants", "leaders"),
-                    con.execute(
-                        "select count(*), count(*) filter (where is_participant), "
-                        "count(*) filter (where is_leader) "
-                        "from main_intermediate.int_employees_by_evaluation_date "
-                        f"where as_of_date = ? and {column} = ?",
-                        [AS_OF, SMALL[attribute]],
-                    ).fetchone()
-                    or (),
-                    strict=True,
-                )
-            )
-            for attribute, column in (
-                ("ethnicity", "ethnicity_group"),
-                ("gender", "gender_group"),
-                ("department", "department_group"),
-            )
-        }
-    finally:
-        con.close()
+    truth = _small_group_sizes(root / "warehouse.duckdb")
     reports = {
         name: (ctx.run_dir / f"{name}.html").read_text(encoding="utf-8")
         for name in ("program_impact", "program_operations", "workforce", "data_quality")
@@ -149,6 +127,38 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
         warehouse=root / "warehouse.duckdb",
         truth=truth,
     )
+
+
+def _small_group_sizes(warehouse: Path) -> dict[str, dict[str, int]]:
+    """Employed, participants and leaders on D in each planted small group.
+
+    Counted by the pandas reference (tests/reference/) from the accepted rows,
+    not by the models under test.
+    """
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables, exported = load_tables(con)
+    finally:
+        con.close()
+    view = k.as_of_view(tables, exported, AS_OF)
+    staff = view.employees[k.employed(view.employees, view.d)].reset_index(drop=True)
+    at_d = staff[["employee_id"]].assign(at=view.d)
+    values = {
+        "ethnicity": k.group_value(staff["ethnicity"]),
+        "gender": k.group_value(staff["gender"]),
+        "department": k.department_at(view, at_d).astype("str").str.strip().str.lower(),
+    }
+    leader = k.level_at(view, at_d) >= LEADER_MIN_LEVEL
+    participant = staff["employee_id"].isin(k.participant_ids(view))
+    truth = {}
+    for attribute, value in SMALL.items():
+        member = (values[attribute] == value).to_numpy()
+        truth[attribute] = {
+            "employed": int(member.sum()),
+            "participants": int((member & participant.to_numpy()).sum()),
+            "leaders": int((member & leader.to_numpy()).sum()),
+        }
+    return truth
 
 
 def _groups(kpis: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:

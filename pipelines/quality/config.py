@@ -22,6 +22,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "kpi_jump": {"max_abs_change": 0.10, "severity": "warning", "per_kpi": {}},
 }
 
+#: When a night renders the GX Data Docs of its checks (``data_docs:`` in
+#: checks.yml): ``on_failure`` (a night that fails a critical check, so its
+#: folder shows why) or ``always``. Any run's Data Docs can be rendered later
+#: from its results: ``mentorship data-docs RUN_FOLDER``.
+DATA_DOCS_WHEN = ("on_failure", "always")
+
 
 @dataclass(frozen=True)
 class KpiLimit:
@@ -36,6 +42,8 @@ class DriftConfig:
     """The drift checks' settings, validated."""
 
     settings: dict[str, dict[str, Any]]
+    #: :data:`DATA_DOCS_WHEN`.
+    data_docs: str = "on_failure"
 
     def severity(self, check: str) -> str:
         return str(self.settings[check]["severity"])
@@ -54,8 +62,13 @@ class DriftConfig:
 def load_config(path: Path = CHECKS_FILE) -> DriftConfig:
     """Read checks.yml over the defaults; a bad value fails the run with its name."""
     settings = copy.deepcopy(DEFAULTS)
-    data = yaml.safe_load(path.read_text()) if path.exists() else {}
-    for check, values in (data or {}).items():
+    data = dict(yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
+    data_docs = data.pop("data_docs", "on_failure")
+    if data_docs not in DATA_DOCS_WHEN:
+        raise PipelineError(
+            f"{path}: data_docs is {data_docs!r}; use {' or '.join(DATA_DOCS_WHEN)}"
+        )
+    for check, values in data.items():
         if check not in settings:
             raise PipelineError(f"{path}: unknown check {check!r} (known: {', '.join(settings)})")
         settings[check].update(values or {})
@@ -72,4 +85,4 @@ def load_config(path: Path = CHECKS_FILE) -> DriftConfig:
             raise PipelineError(
                 f"{path}: kpi_jump.per_kpi.{kpi} takes max_abs_change and/or max_change_share"
             )
-    return DriftConfig(settings)
+    return DriftConfig(settings, data_docs)

@@ -93,14 +93,16 @@ def _build(site_dir: Path, run_id: str, results: list[CheckResult]) -> None:
     for r in results:
         by_suite.setdefault(r.suite, []).append(r)
     for suite_name, suite_results in by_suite.items():
-        configs = [r.config for r in suite_results if r.config is not None]
+        configs = {id(r): r.config.to_gx() for r in suite_results if r.config is not None}
         context.suites.add(
-            gx.ExpectationSuite(name=suite_name, expectations=[c.to_domain_obj() for c in configs])
+            gx.ExpectationSuite(
+                name=suite_name, expectations=[c.to_domain_obj() for c in configs.values()]
+            )
         )
         evrs = [
             ExpectationValidationResult(
                 success=r.success,
-                expectation_config=r.config,
+                expectation_config=configs.get(id(r)),
                 result=r.result,
                 exception_info={
                     "raised_exception": r.error is not None,

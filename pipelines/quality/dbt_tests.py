@@ -19,8 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
+from pipelines.quality.expectation import Expectation
 from pipelines.quality.results import CheckResult
 
 SUITE = "dbt"
@@ -36,8 +35,8 @@ def _compiled_sql(target_dir: Path | None) -> dict[str, str]:
     return {r["unique_id"]: r["compiled_code"] for r in results if r.get("compiled_code")}
 
 
-def _config(node: Any, severity: str, sql: str | None) -> ExpectationConfiguration:
-    return ExpectationConfiguration(
+def _config(node: Any, severity: str, sql: str | None) -> Expectation:
+    return Expectation(
         type="unexpected_rows_expectation",
         kwargs={"unexpected_rows_query": sql or f"-- {node.unique_id}: compiled SQL not recorded"},
         meta={"check": node.name, "dbt_unique_id": node.unique_id},

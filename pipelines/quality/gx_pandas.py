@@ -39,7 +39,8 @@ def validate_with_gx_pandas(frame: pd.DataFrame, suite: Suite) -> list[dict[str,
     )
     gx_suite = context.suites.add(
         gx.ExpectationSuite(
-            name=suite.name, expectations=[c.to_domain_obj() for c in suite.expectations]
+            name=suite.name,
+            expectations=[c.to_gx().to_domain_obj() for c in suite.expectations],
         )
     )
     result = batch.validate(gx_suite, result_format="SUMMARY")

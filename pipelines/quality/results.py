@@ -10,12 +10,11 @@ becomes a GX ``ExpectationValidationResult`` for the Data Docs, a row of
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
+from pipelines.quality.expectation import Expectation
 from pipelines.quality.sql_engine import Outcome, evaluate_suite, jsonable
 from pipelines.quality.suites import Suite, check_name, severity_of
 
@@ -41,7 +40,7 @@ class CheckResult:
     error: str | None = None
     #: GX's result dict, for rendering.
     result: dict[str, Any] = field(default_factory=dict)
-    config: ExpectationConfiguration | None = field(default=None, repr=False)
+    config: Expectation | None = field(default=None, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -79,6 +78,10 @@ class CheckResult:
             "description": self.description,
             "kwargs": jsonable(self.kwargs),
             "error": self.error,
+            # what the GX Data Docs need to render the check later
+            # (results_from_json, ``mentorship data-docs``)
+            "expectation": jsonable(asdict(self.config)) if self.config else None,
+            "result": jsonable(self.result),
         }
 
     def manifest_entry(self) -> dict[str, Any]:
@@ -97,7 +100,7 @@ class CheckResult:
 
 
 def result_from_outcome(
-    stage: str, suite: Suite, config: ExpectationConfiguration, outcome: Outcome
+    stage: str, suite: Suite, config: Expectation, outcome: Outcome
 ) -> CheckResult:
     """Attach the suite's identity and the expectation's severity to an outcome."""
     return CheckResult(
@@ -127,6 +130,58 @@ def run_suite(con: Any, suite: Suite, stage: str) -> list[CheckResult]:
         result_from_outcome(stage, suite, config, outcome)
         for config, outcome in zip(suite.expectations, outcomes, strict=True)
     ]
+
+
+def results_from_json(path: Path) -> tuple[str, list[CheckResult]]:
+    """The run id and check results of a ``quality/results.json``, as the run had them."""
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    results = []
+    for r in payload["checks"]:
+        config = _expectation_of(r)
+        results.append(
+            CheckResult(
+                stage=r["stage"],
+                suite=r["suite"],
+                table=r["table"],
+                check=r["check"],
+                expectation_type=r["expectation_type"],
+                severity=r["severity"],
+                description=r["description"],
+                success=r["success"],
+                observed_value=r["observed_value"],
+                element_count=r["element_count"],
+                unexpected_count=r["unexpected_count"],
+                sample=r["failing_keys_sample"],
+                kwargs=r["kwargs"],
+                error=r["error"],
+                result=r.get("result") or {"observed_value": r["observed_value"]},
+                config=config,
+            )
+        )
+    return str(payload["run_id"]), results
+
+
+def _expectation_of(record: dict[str, Any]) -> Expectation:
+    """The check's expectation as recorded (or, in a results file from before it was
+    recorded, rebuilt from the check: a dbt test is an unexpected-rows query)."""
+    if record.get("expectation"):
+        return Expectation(**record["expectation"])
+    kind = str(record["expectation_type"])
+    if kind.startswith("dbt_"):
+        return Expectation(
+            type="unexpected_rows_expectation",
+            kwargs={"unexpected_rows_query": f"-- {record['kwargs'].get('unique_id')}"},
+            meta={"check": record["check"]},
+            description=record["description"],
+            severity=record["severity"],
+        )
+    return Expectation(
+        type=kind,
+        kwargs=record["kwargs"],
+        meta={"check": record["check"]},
+        description=record["description"],
+        severity=record["severity"],
+    )
 
 
 def write_results_json(

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
-from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
+from pipelines.quality.expectation import Expectation
 from pipelines.quality.suites import Suite
 
 #: Failing rows kept per check: enough to find the pattern, small enough to store.
@@ -167,7 +167,7 @@ class _Compiler:
         plan.finish = finish
         return plan
 
-    def _column_map(self, i: int, cfg: ExpectationConfiguration, unexpected: str) -> _Plan:
+    def _column_map(self, i: int, cfg: Expectation, unexpected: str) -> _Plan:
         col = cfg.kwargs["column"]
         return self._map_plan(
             i,
@@ -179,7 +179,7 @@ class _Compiler:
             count_missing=True,
         )
 
-    def not_null(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def not_null(self, i: int, cfg: Expectation) -> _Plan:
         col = cfg.kwargs["column"]
         return self._map_plan(
             i,
@@ -191,12 +191,12 @@ class _Compiler:
             count_missing=False,
         )
 
-    def in_set(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def in_set(self, i: int, cfg: Expectation) -> _Plan:
         values = ", ".join(literal(v) for v in cfg.kwargs["value_set"])
         col = ident(cfg.kwargs["column"])
         return self._column_map(i, cfg, f"{col} not in ({values})" if values else "true")
 
-    def between(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def between(self, i: int, cfg: Expectation) -> _Plan:
         kw, col = cfg.kwargs, ident(cfg.kwargs["column"])
         conds = []
         if kw.get("min_value") is not None:
@@ -209,7 +209,7 @@ class _Compiler:
             )
         return self._column_map(i, cfg, f"not ({' and '.join(conds) or 'true'})")
 
-    def unique(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def unique(self, i: int, cfg: Expectation) -> _Plan:
         col = ident(cfg.kwargs["column"])
         dup = f"__dup{i}"
         plan = self._column_map(i, cfg, f"{col} in (select k from {dup})")
@@ -219,7 +219,7 @@ class _Compiler:
         )
         return plan
 
-    def compound_unique(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def compound_unique(self, i: int, cfg: Expectation) -> _Plan:
         columns = list(cfg.kwargs["column_list"])
         mode = cfg.kwargs.get("ignore_row_if", "all_values_are_missing")
         nulls = [f"{ident(c)} is null" for c in columns]
@@ -247,7 +247,7 @@ class _Compiler:
         )
         return plan
 
-    def pair_greater(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def pair_greater(self, i: int, cfg: Expectation) -> _Plan:
         kw = cfg.kwargs
         a, b = kw["column_A"], kw["column_B"]
         mode = kw.get("ignore_row_if", "both_values_are_missing")
@@ -270,7 +270,7 @@ class _Compiler:
 
     # -- table-level expectations: one aggregate or scalar subquery each --
 
-    def row_count(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def row_count(self, i: int, cfg: Expectation) -> _Plan:
         lo, hi = cfg.kwargs.get("min_value"), cfg.kwargs.get("max_value")
 
         def finish(row: dict[str, Any]) -> Outcome:
@@ -280,7 +280,7 @@ class _Compiler:
 
         return _Plan(finish=finish)
 
-    def columns_match(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def columns_match(self, i: int, cfg: Expectation) -> _Plan:
         schema, _, name = self.suite.table.rpartition(".")
         where = f"table_name = {literal(name)} and schema_name = {literal(schema or 'main')}"
         plan = _Plan(
@@ -308,7 +308,7 @@ class _Compiler:
         plan.finish = finish
         return plan
 
-    def distinct_contains(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def distinct_contains(self, i: int, cfg: Expectation) -> _Plan:
         col = ident(cfg.kwargs["column"])
         plan = _Plan(
             aggregates=[
@@ -332,7 +332,7 @@ class _Compiler:
         plan.finish = finish
         return plan
 
-    def unexpected_rows(self, i: int, cfg: ExpectationConfiguration) -> _Plan:
+    def unexpected_rows(self, i: int, cfg: Expectation) -> _Plan:
         query = cfg.kwargs["unexpected_rows_query"].replace("{batch}", self.table)
         plan = _Plan(
             aggregates=[
@@ -352,7 +352,7 @@ class _Compiler:
         return plan
 
     def compile(self) -> str:
-        builders: dict[str, Callable[[int, ExpectationConfiguration], _Plan]] = {
+        builders: dict[str, Callable[[int, Expectation], _Plan]] = {
             "expect_table_row_count_to_be_between": self.row_count,
             "expect_table_columns_to_match_set": self.columns_match,
             "expect_column_values_to_not_be_null": self.not_null,

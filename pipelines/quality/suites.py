@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
-
 from pipelines.paths import expectations_dir
+from pipelines.quality.expectation import Expectation
 
 EXPECTATIONS_DIR = expectations_dir()
 
@@ -48,7 +47,7 @@ class Suite:
 
     name: str
     table: str
-    expectations: tuple[ExpectationConfiguration, ...]
+    expectations: tuple[Expectation, ...]
     #: Columns identifying a failing row in the stored sample (e.g. the file
     #: line number and the key), first column first in the sort order.
     sample_columns: tuple[str, ...] = ()
@@ -79,12 +78,12 @@ def suite_from_dict(data: dict[str, Any]) -> Suite:
                 f"suite {data['name']!r}: severity {severity!r} is not one of {SEVERITIES}"
             )
         configs.append(
-            ExpectationConfiguration(
+            Expectation(
                 type=raw["type"],
                 kwargs=raw["kwargs"],
                 meta=raw.get("meta") or {},
                 description=raw.get("description"),
-                severity=severity,
+                severity=str(severity),
             )
         )
     suite = Suite(
@@ -128,9 +127,9 @@ def suite_to_dict(suite: Suite) -> dict[str, Any]:
     }
 
 
-def severity_of(config: ExpectationConfiguration) -> str:
+def severity_of(config: Expectation) -> str:
     """``critical`` or ``warning`` (GX's FailureSeverity value)."""
-    return str(getattr(config.severity, "value", config.severity))
+    return str(config.severity)
 
 
 def _columns(kwargs: dict[str, Any]) -> str:
@@ -155,7 +154,7 @@ def _bounds(kwargs: dict[str, Any]) -> str:
     return f"at most {_fmt(hi)}"
 
 
-def check_name(config: ExpectationConfiguration) -> str:
+def check_name(config: Expectation) -> str:
     """A short, stable name for a check, unique within its suite.
 
     ``meta.check`` wins; otherwise the name reads like the rule, e.g.

@@ -7,8 +7,10 @@ Each quality stage evaluates its suites in the warehouse, stores every result in
 rewrites ``quality/results.json`` in the run folder and, for failed warning
 checks, adds a line to ``ctx.warnings`` (every report shows them). A failed
 critical check raises :class:`PipelineError` naming it, after the results and
-the Data Docs are written, so the failed run folder documents why it failed
-and nothing new is published.
+the GX Data Docs are written, so the failed run folder documents why it failed
+and nothing new is published. A night that passes renders the Data Docs only
+when ``expectations/checks.yml`` says ``data_docs: always``
+(``mentorship data-docs`` renders any run's later).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import duckdb
 
 from pipelines.context import RunContext
 from pipelines.errors import PipelineError
+from pipelines.quality.config import load_config
 from pipelines.quality.drift import (
     Baseline,
     load_baseline,
@@ -76,7 +79,7 @@ def conclude(
         ctx.kpi_sources,
     )
     ctx.outputs["quality_results"] = RESULTS_FILE.as_posix()
-    if final or blocking:
+    if blocking or (final and load_config().data_docs == "always"):
         _data_docs(ctx, all_results)
     if blocking:
         named = "; ".join(r.message() for r in blocking[:NAMED_IN_ERROR])

@@ -38,9 +38,14 @@ from typing import Any
 
 #: Bumped when the plan's shape or the executor's semantics change: a stored
 #: plan of another version is rebuilt by the next ``dbt build``.
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 
 _MODEL_MATERIALIZATIONS = ("table", "view")
+
+#: The in-memory database the DuckDB profile attaches for the intermediate
+#: models (profiles/profiles.yml, macros/database_names.sql); the executor
+#: attaches it the same way.
+SCRATCH_DATABASE = "dbt_scratch"
 _SUPPORTED_SNAPSHOT = {"strategy": ("check", "timestamp"), "hard_deletes": (None, "ignore")}
 
 
@@ -82,10 +87,14 @@ class PlanNode:
     sql: str = ""
     #: Quoted ``"database"."schema"."identifier"`` of what a model, seed or snapshot builds.
     relation: str | None = None
+    database: str | None = None
     schema: str | None = None
     #: ``table`` or ``view`` for models.
     materialized: str | None = None
     test: Judgement | None = None
+    #: The node a test is attached to (dbt's ``attached_node``): a failing
+    #: error-severity test blocks what is built from that node.
+    attached_to: str | None = None
     snapshot: SnapshotStrategy | None = None
 
     @property
@@ -103,15 +112,17 @@ class Plan:
     database: str
     dbt_version: str
     nodes: list[PlanNode] = field(default_factory=list)
+    #: Databases attached in memory for the build (:data:`SCRATCH_DATABASE`).
+    memory_databases: tuple[str, ...] = ()
     version: int = PLAN_VERSION
 
     @property
-    def schemas(self) -> list[str]:
-        """The schemas the plan builds into, in first-use order."""
-        seen: dict[str, None] = {}
+    def schemas(self) -> list[tuple[str, str]]:
+        """The (database, schema) pairs the plan builds into, in first-use order."""
+        seen: dict[tuple[str, str], None] = {}
         for node in self.nodes:
-            if node.schema and node.resource_type != "test":
-                seen.setdefault(node.schema, None)
+            if node.schema and node.database and node.resource_type != "test":
+                seen.setdefault((node.database, node.schema), None)
         return list(seen)
 
     def seeds(self) -> list[PlanNode]:
@@ -136,6 +147,7 @@ class Plan:
                     snapshot=SnapshotStrategy(**snapshot) if snapshot is not None else None,
                 )
             )
+        raw["memory_databases"] = tuple(raw.get("memory_databases", ()))
         return cls(**raw, nodes=nodes)
 
 
@@ -163,8 +175,17 @@ def plan_from_manifest(manifest_path: Path, fingerprint: str) -> Plan:
         _refuse_hooks(uid, node)
         depends = tuple(sorted(_resolved_parents(uid, nodes, ephemeral)))
         if kind == "test":
+            attached = node.get("attached_node")
+            if attached not in depends:
+                attached = depends[0] if len(depends) == 1 else None
             planned[uid] = PlanNode(
-                uid, node["name"], kind, depends, sql=_compiled(uid, node), test=_judgement(node)
+                uid,
+                node["name"],
+                kind,
+                depends,
+                sql=_compiled(uid, node),
+                test=_judgement(node),
+                attached_to=attached,
             )
             continue
         database = node.get("database")
@@ -176,6 +197,7 @@ def plan_from_manifest(manifest_path: Path, fingerprint: str) -> Plan:
             "resource_type": kind,
             "depends_on": depends,
             "relation": node["relation_name"],
+            "database": database,
             "schema": node["schema"],
         }
         if kind == "model":
@@ -191,13 +213,15 @@ def plan_from_manifest(manifest_path: Path, fingerprint: str) -> Plan:
             )
         else:
             raise PlanUnsupported(f"{uid}: a {kind} node")
-    if len(databases) != 1:
-        raise PlanUnsupported(f"the project builds into {len(databases)} databases")
+    persisted = databases - {SCRATCH_DATABASE}
+    if len(persisted) != 1:
+        raise PlanUnsupported(f"the project builds into {len(persisted)} databases on disk")
     return Plan(
         fingerprint=fingerprint,
-        database=databases.pop(),
+        database=persisted.pop(),
         dbt_version=str(manifest["metadata"].get("dbt_version")),
         nodes=_run_order(planned),
+        memory_databases=tuple(sorted(databases & {SCRATCH_DATABASE})),
     )
 
 

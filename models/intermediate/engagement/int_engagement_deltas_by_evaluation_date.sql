@@ -1,3 +1,10 @@
+{#-
+    A view: one range join of the evaluation dates with each (person, group)'s
+    survey pair and membership interval (see int_participant_groups_by_evaluation_date),
+    computed where it is read. Its grain is tested on int_engagement_pairs_at_index_dates.
+-#}
+{{ config(materialized='view') }}
+
 with
 
 evaluation_dates as (
@@ -6,45 +13,39 @@ evaluation_dates as (
 
 ),
 
-cohorts as (
-
-    select * from {{ ref('int_outcome_cohorts_by_evaluation_date') }}
-
-),
-
 pairs as (
 
     select * from {{ ref('int_engagement_pairs_at_index_dates') }}
+    where participant_group in ('mentee', 'non_participant')
 
 ),
 
 scoped as (
 
+    -- mentees and non-participants at D (membership_start_date <= D < membership_end_date)
     select
-        cohorts.as_of_date,
-        cohorts.employee_id,
-        cohorts.participant_group,
-        cohorts.index_date,
+        evaluation_dates.as_of_date,
+        pairs.employee_id,
+        pairs.participant_group,
+        pairs.index_date,
         -- in scope: t0 <= D - 180 and employed(e, t0)
         (
-            cohorts.index_date <= evaluation_dates.as_of_minus_180_days
-            and cohorts.is_employed_at_index_date
+            pairs.index_date <= evaluation_dates.as_of_minus_180_days
+            and pairs.is_employed_at_index_date
         ) as is_in_scope,
         pairs.before_survey_date,
         pairs.before_engagement_score,
         -- surveys dated after D do not count at D
-        case when pairs.after_survey_date <= cohorts.as_of_date then pairs.after_survey_date end
+        case when pairs.after_survey_date <= evaluation_dates.as_of_date then pairs.after_survey_date end
             as after_survey_date,
-        case when pairs.after_survey_date <= cohorts.as_of_date then pairs.after_engagement_score end
+        case when pairs.after_survey_date <= evaluation_dates.as_of_date then pairs.after_engagement_score end
             as after_engagement_score
 
-    from cohorts
-    inner join evaluation_dates
-        on cohorts.as_of_date = evaluation_dates.as_of_date
+    from evaluation_dates
     inner join pairs
-        on cohorts.employee_id = pairs.employee_id
-        and cohorts.participant_group = pairs.participant_group
-    where cohorts.participant_group in ('mentee', 'non_participant')
+        on pairs.membership_start_date <= evaluation_dates.as_of_date
+        and coalesce(pairs.membership_end_date, {{ date_literal('9999-12-31') }})
+            > evaluation_dates.as_of_date
 
 ),
 

@@ -2,7 +2,9 @@ with
 
 index_dates as (
 
-    select * from {{ ref('int_participant_index_dates') }}
+    -- the (person, group) pairs that have outcomes, with their membership
+    -- interval and whether they were employed at t0
+    select * from {{ ref('int_outcomes_at_index_dates') }}
 
 ),
 
@@ -59,6 +61,9 @@ final as (
         index_dates.employee_id,
         index_dates.participant_group,
         index_dates.index_date,
+        index_dates.membership_start_date,
+        index_dates.membership_end_date,
+        index_dates.is_employed_at_index_date,
         before_ranked.survey_date as before_survey_date,
         before_ranked.engagement_score as before_engagement_score,
         after_ranked.survey_date as after_survey_date,

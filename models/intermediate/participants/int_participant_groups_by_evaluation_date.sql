@@ -1,3 +1,12 @@
+{#-
+    A view: the rows are one range join of the evaluation dates with each
+    (person, group)'s membership interval, cheaper to compute where it is read
+    than to store (25 dates x the workforce). Its grain is tested where it is
+    made, on int_participant_index_dates: a (person, group) pair is in a group
+    at a date at most once.
+-#}
+{{ config(materialized='view') }}
+
 with
 
 evaluation_dates as (
@@ -12,9 +21,11 @@ index_dates as (
 
 ),
 
-candidates_by_date as (
+final as (
 
-    -- matches and programs dated after a date do not count at that date
+    -- in the group at D: its membership started on or before D and has not
+    -- ended (a non-participant's ends with their first match: a person in
+    -- neither group at D is a non-participant at D)
     select
         evaluation_dates.as_of_date,
         index_dates.employee_id,
@@ -24,35 +35,8 @@ candidates_by_date as (
     from evaluation_dates
     inner join index_dates
         on index_dates.membership_start_date <= evaluation_dates.as_of_date
-
-),
-
-participants_by_date as (
-
-    select distinct
-        as_of_date,
-        employee_id
-
-    from candidates_by_date
-    where participant_group in ('mentee', 'mentor')
-
-),
-
-final as (
-
-    select
-        candidates_by_date.as_of_date,
-        candidates_by_date.employee_id,
-        candidates_by_date.participant_group,
-        candidates_by_date.index_date
-
-    from candidates_by_date
-    left join participants_by_date
-        on candidates_by_date.as_of_date = participants_by_date.as_of_date
-        and candidates_by_date.employee_id = participants_by_date.employee_id
-    -- a non-participant is in neither group at that date
-    where candidates_by_date.participant_group <> 'non_participant'
-       or participants_by_date.employee_id is null
+        and coalesce(index_dates.membership_end_date, {{ date_literal('9999-12-31') }})
+            > evaluation_dates.as_of_date
 
 )
 

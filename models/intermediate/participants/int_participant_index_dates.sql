@@ -74,13 +74,45 @@ non_participants as (
 
 ),
 
-final as (
+memberships as (
 
     select * from mentees
     union all
     select * from mentors
     union all
     select * from non_participants
+
+),
+
+first_participation as (
+
+    -- the day a person first becomes a mentee or a mentor
+    select
+        employee_id,
+        min(membership_start_date) as first_participation_date
+
+    from memberships
+    where participant_group in ('mentee', 'mentor')
+    group by employee_id
+
+),
+
+final as (
+
+    select
+        memberships.employee_id,
+        memberships.participant_group,
+        memberships.index_date,
+        memberships.membership_start_date,
+        -- a non-participant stops being one on their first match's start
+        case
+            when memberships.participant_group = 'non_participant'
+                then first_participation.first_participation_date
+        end as membership_end_date
+
+    from memberships
+    left join first_participation
+        on memberships.employee_id = first_participation.employee_id
 
 )
 

@@ -1,3 +1,11 @@
+{#-
+    A view: one range join of the evaluation dates with each person's state
+    intervals (int_employee_states_valid_intervals), computed where it is read.
+    One row per (D, person): an employee's states never overlap, which is
+    tested there.
+-#}
+{{ config(materialized='view') }}
+
 with
 
 evaluation_dates as (
@@ -6,41 +14,9 @@ evaluation_dates as (
 
 ),
 
-employees as (
+states as (
 
-    select * from {{ ref('int_employment_spells') }}
-
-),
-
-groups_by_date as (
-
-    select * from {{ ref('int_participant_groups_by_evaluation_date') }}
-
-),
-
-levels as (
-
-    select * from {{ ref('int_job_levels_valid_intervals') }}
-
-),
-
-departments as (
-
-    select * from {{ ref('int_departments_valid_intervals') }}
-
-),
-
-memberships as (
-
-    select
-        as_of_date,
-        employee_id,
-        max(case when participant_group = 'mentee' then 1 else 0 end) = 1 as is_mentee,
-        max(case when participant_group = 'mentor' then 1 else 0 end) = 1 as is_mentor
-
-    from groups_by_date
-    where participant_group in ('mentee', 'mentor')
-    group by as_of_date, employee_id
+    select * from {{ ref('int_employee_states_valid_intervals') }}
 
 ),
 
@@ -51,30 +27,25 @@ final as (
     -- has a row on or before the date, else the employees export)
     select
         evaluation_dates.as_of_date,
-        employees.employee_id,
-        employees.gender_group,
-        employees.ethnicity_group,
-        {{ department_group('coalesce(departments.department, employees.current_department)') }}
-            as department_group,
-        coalesce(levels.job_level, employees.current_job_level) as job_level,
-        coalesce(levels.job_level, employees.current_job_level) >= {{ var('leadership_min_job_level') }}
-            as is_leader,
-        coalesce(memberships.is_mentee, false) as is_mentee,
-        coalesce(memberships.is_mentor, false) as is_mentor,
-        memberships.employee_id is not null as is_participant
+        states.employee_id,
+        states.gender_group,
+        states.ethnicity_group,
+        {{ department_group('states.department') }} as department_group,
+        states.job_level,
+        states.job_level >= {{ var('leadership_min_job_level') }} as is_leader,
+        coalesce(states.first_mentee_date <= evaluation_dates.as_of_date, false) as is_mentee,
+        coalesce(states.first_mentor_date <= evaluation_dates.as_of_date, false) as is_mentor,
+        coalesce(
+            states.first_mentee_date <= evaluation_dates.as_of_date
+            or states.first_mentor_date <= evaluation_dates.as_of_date,
+            false
+        ) as is_participant
 
     from evaluation_dates
-    inner join employees
-        on {{ is_employed_on('employees.valid_from_date', 'employees.valid_to_date', 'evaluation_dates.as_of_date') }}
-    left join memberships
-        on evaluation_dates.as_of_date = memberships.as_of_date
-        and employees.employee_id = memberships.employee_id
-    left join levels
-        on employees.employee_id = levels.employee_id
-        and {{ is_valid_on('levels', 'evaluation_dates.as_of_date') }}
-    left join departments
-        on employees.employee_id = departments.employee_id
-        and {{ is_valid_on('departments', 'evaluation_dates.as_of_date') }}
+    inner join states
+        on states.employed_from_date <= evaluation_dates.as_of_date
+        and coalesce(states.employed_to_date, {{ date_literal('9999-12-31') }})
+            > evaluation_dates.as_of_date
 
 )
 

@@ -1,3 +1,11 @@
+{#-
+    A view: one range join of the evaluation dates with the interval over
+    which each survey is its person's latest (int_engagement_scores_valid_intervals),
+    computed where it is read. One row per (D, person): a person's intervals
+    never overlap, which is tested there.
+-#}
+{{ config(materialized='view') }}
+
 with
 
 evaluation_dates as (
@@ -6,54 +14,26 @@ evaluation_dates as (
 
 ),
 
-employed as (
+latest_scores as (
 
-    select * from {{ ref('int_employees_by_evaluation_date') }}
-
-),
-
-scores as (
-
-    -- one score per employee and survey date (several that day: their mean)
-    select * from {{ ref('int_engagement_scores_by_date') }}
-
-),
-
-in_window as (
-
-    -- surveys in (D - 365, D] of the people employed on D, newest first
-    select
-        employed.as_of_date,
-        employed.employee_id,
-        scores.survey_date,
-        scores.engagement_score,
-        row_number() over (
-            partition by employed.as_of_date, employed.employee_id
-            order by scores.survey_date desc
-        ) as recency
-
-    from employed
-    inner join evaluation_dates
-        on employed.as_of_date = evaluation_dates.as_of_date
-    inner join scores
-        on employed.employee_id = scores.employee_id
-        and scores.survey_date > evaluation_dates.as_of_minus_365_days
-        and scores.survey_date <= evaluation_dates.as_of_date
+    select * from {{ ref('int_engagement_scores_valid_intervals') }}
 
 ),
 
 final as (
 
-    -- each surveyed employee's latest score in the window
+    -- each employee employed on D with a survey in (D - 365, D]: their latest score there
     select
-        as_of_date,
-        employee_id,
-        survey_date as latest_survey_date,
-        engagement_score as latest_engagement_score,
-        engagement_score >= 4 as is_favorable
+        evaluation_dates.as_of_date,
+        latest_scores.employee_id,
+        latest_scores.survey_date as latest_survey_date,
+        latest_scores.engagement_score as latest_engagement_score,
+        latest_scores.engagement_score >= 4 as is_favorable
 
-    from in_window
-    where recency = 1
+    from evaluation_dates
+    inner join latest_scores
+        on latest_scores.valid_from_date <= evaluation_dates.as_of_date
+        and latest_scores.valid_to_date > evaluation_dates.as_of_date
 
 )
 

@@ -1,3 +1,11 @@
+{#-
+    A view: range joins of the evaluation dates with each person's state
+    intervals (int_employee_states_valid_intervals), computed where it is read.
+    One row per (D, person, flow): an employee's states never overlap, which
+    is tested there.
+-#}
+{{ config(materialized='view') }}
+
 with
 
 evaluation_dates as (
@@ -6,15 +14,9 @@ evaluation_dates as (
 
 ),
 
-employees as (
+states as (
 
-    select * from {{ ref('int_employment_spells') }}
-
-),
-
-departments as (
-
-    select * from {{ ref('int_departments_valid_intervals') }}
+    select * from {{ ref('int_employee_states_valid_intervals') }}
 
 ),
 
@@ -24,29 +26,36 @@ flows as (
     -- rate, counted in the department at D - 365
     select
         evaluation_dates.as_of_date,
-        employees.employee_id,
+        states.employee_id,
         'headcount_year_before' as flow,
-        evaluation_dates.as_of_minus_365_days as department_date
+        evaluation_dates.as_of_minus_365_days as department_date,
+        states.department,
+        false as is_voluntary_separation
 
     from evaluation_dates
-    inner join employees
-        on {{ is_employed_on(
-            'employees.valid_from_date', 'employees.valid_to_date', 'evaluation_dates.as_of_minus_365_days'
-        ) }}
+    inner join states
+        on states.employed_from_date <= evaluation_dates.as_of_minus_365_days
+        and coalesce(states.employed_to_date, {{ date_literal('9999-12-31') }})
+            > evaluation_dates.as_of_minus_365_days
 
     union all
 
-    -- hires in (D - 365, D], counted in the department at D
+    -- hires in (D - 365, D], counted in the department at D (the state
+    -- holding on D, whether or not they are still employed)
     select
         evaluation_dates.as_of_date,
-        employees.employee_id,
+        states.employee_id,
         'hire' as flow,
-        evaluation_dates.as_of_date as department_date
+        evaluation_dates.as_of_date as department_date,
+        states.department,
+        false as is_voluntary_separation
 
     from evaluation_dates
-    inner join employees
-        on employees.valid_from_date > evaluation_dates.as_of_minus_365_days
-        and employees.valid_from_date <= evaluation_dates.as_of_date
+    inner join states
+        on states.hire_date > evaluation_dates.as_of_minus_365_days
+        and states.hire_date <= evaluation_dates.as_of_date
+        and coalesce(states.valid_from_date, {{ date_literal('0001-01-01') }}) <= evaluation_dates.as_of_date
+        and coalesce(states.valid_to_date, {{ date_literal('9999-12-31') }}) > evaluation_dates.as_of_date
 
     union all
 
@@ -54,35 +63,31 @@ flows as (
     -- termination date (a termination on D is a separation at D)
     select
         evaluation_dates.as_of_date,
-        employees.employee_id,
+        states.employee_id,
         'separation' as flow,
-        employees.valid_to_date as department_date
+        states.termination_date as department_date,
+        states.department,
+        coalesce(states.termination_reason = 'voluntary', false) as is_voluntary_separation
 
     from evaluation_dates
-    inner join employees
-        on employees.valid_to_date > evaluation_dates.as_of_minus_365_days
-        and employees.valid_to_date <= evaluation_dates.as_of_date
+    inner join states
+        on states.termination_date > evaluation_dates.as_of_minus_365_days
+        and states.termination_date <= evaluation_dates.as_of_date
+    where states.holds_at_termination
 
 ),
 
 final as (
 
     select
-        flows.as_of_date,
-        flows.employee_id,
-        flows.flow,
-        flows.department_date,
-        {{ department_group('coalesce(departments.department, employees.current_department)') }}
-            as department_group,
-        coalesce(flows.flow = 'separation' and employees.termination_reason = 'voluntary', false)
-            as is_voluntary_separation
+        as_of_date,
+        employee_id,
+        flow,
+        department_date,
+        {{ department_group('department') }} as department_group,
+        is_voluntary_separation
 
     from flows
-    inner join employees
-        on flows.employee_id = employees.employee_id
-    left join departments
-        on flows.employee_id = departments.employee_id
-        and {{ is_valid_on('departments', 'flows.department_date') }}
 
 )
 
