@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -113,27 +114,87 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
     return pdf_path
 
 
+class BackgroundPrinter:
+    """Print one report to PDF in a thread, starting Chromium before the report exists.
+
+    :meth:`start` launches Chromium and opens a page while the caller builds
+    the report; :meth:`print` hands it the HTML file; :meth:`result` waits for
+    the PDF and raises :class:`PdfError` (or a subclass) as
+    :func:`html_to_pdf` would. Every playwright call happens in the thread.
+    """
+
+    def __init__(self, pdf_path: Path) -> None:
+        self.pdf_path = pdf_path
+        self._html: Path | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pdf", daemon=True)
+
+    def start(self) -> BackgroundPrinter:
+        self._thread.start()
+        return self
+
+    def print(self, html_path: Path | None) -> None:
+        """Print ``html_path`` (None: the report was not built, print nothing); once only."""
+        if self._ready.is_set():
+            return
+        self._html = html_path
+        self._ready.set()
+
+    def result(self) -> Path:
+        if not self._ready.is_set():
+            self.print(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.pdf_path
+
+    def _run(self) -> None:
+        try:
+            sync_playwright, playwright_error = _import_playwright()
+            try:
+                with sync_playwright() as p:
+                    browser = launch(p)
+                    try:
+                        page = browser.new_page(viewport=PRINT_VIEWPORT)
+                        self._ready.wait()
+                        if self._html is not None:
+                            _print_page(page, self._html, self.pdf_path)
+                    finally:
+                        browser.close()
+            except playwright_error as exc:
+                name = self._html.name if self._html else "the report"
+                text = str(exc).strip()
+                first_line = text.splitlines()[0] if text else type(exc).__name__
+                raise PdfError(f"Chromium could not print {name}: {first_line}") from exc
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+
 def _print(html_path: Path, pdf_path: Path, sync_playwright: Any) -> None:
     with sync_playwright() as p:
         browser = launch(p)
         try:
-            page = browser.new_page(viewport=PRINT_VIEWPORT)
-            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-            wait_for_charts(page)
-            page.emulate_media(media="print")
-            page.pdf(
-                path=str(pdf_path),
-                format="A4",
-                print_background=True,
-                scale=PRINT_SCALE,
-                margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"},
-                display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=(
-                    '<div style="font-size:8px;width:100%;text-align:center;color:#666">'
-                    '<span class="title"></span> · page <span class="pageNumber"></span> of '
-                    '<span class="totalPages"></span></div>'
-                ),
-            )
+            _print_page(browser.new_page(viewport=PRINT_VIEWPORT), html_path, pdf_path)
         finally:
             browser.close()
+
+
+def _print_page(page: Any, html_path: Path, pdf_path: Path) -> None:
+    page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+    wait_for_charts(page)
+    page.emulate_media(media="print")
+    page.pdf(
+        path=str(pdf_path),
+        format="A4",
+        print_background=True,
+        scale=PRINT_SCALE,
+        margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"},
+        display_header_footer=True,
+        header_template="<span></span>",
+        footer_template=(
+            '<div style="font-size:8px;width:100%;text-align:center;color:#666">'
+            '<span class="title"></span> · page <span class="pageNumber"></span> of '
+            '<span class="totalPages"></span></div>'
+        ),
+    )

@@ -277,3 +277,22 @@ def test_the_plan_refuses_what_the_executor_would_not_run_as_dbt_does(
     manifest = _manifest(tmp_path, {"model.p.a": {**_manifest_model("a", []), **change}})
     with pytest.raises(PlanUnsupported, match=reason):
         plan_from_manifest(manifest, "f")
+
+
+@pytest.mark.parametrize("threads", [1, 2, 4])
+def test_results_follow_the_plans_order_whatever_the_threads(tmp_path: Path, threads: int) -> None:
+    nodes = [_model(f"m{i}", f"select {i} as x") for i in range(8)]
+    nodes += [_test(f"t{i}", NULL_X.format(f"m{i}"), f"m{i}") for i in range(8)]
+    nodes += [
+        _model(
+            "total",
+            " union all ".join(f'select x from "w"."main"."m{i}"' for i in range(8)),
+            *(f"m{i}" for i in range(8)),
+        )
+    ]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    plan = Plan(fingerprint="f", database="w", dbt_version="1.11", nodes=nodes)
+    result = execute(con, plan, tmp_path, lambda _line: None, threads=threads)
+    assert [n.name for n in result.nodes] == [n.name for n in nodes]
+    assert result.success
+    assert con.execute('select sum(x) from "w"."main"."total"').fetchone() == (28,)

@@ -138,8 +138,9 @@ def test_the_same_drop_twice_gives_a_byte_identical_kpis_json(site: Site) -> Non
     ctx = site.run()
     assert ctx.run_dir != first
     assert (ctx.run_dir / "kpis.json").read_bytes() == (first / "kpis.json").read_bytes()
-    # ... and the same warehouse content, every mart and intermediate table included
-    assert len(tables) > 50
+    # ... and the same warehouse content, every mart and kept table included
+    # (the intermediate models are built in memory, not kept)
+    assert len(tables) > 25
     assert built_tables(site.warehouse) == tables
     # Unchanged numbers: the drift checks ran against the first run and passed.
     drift = [c for c in ctx.checks if c["suite"].startswith("drift.")]

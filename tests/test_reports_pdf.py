@@ -1,8 +1,9 @@
-"""The leadership PDF without playwright (an install without the ``pdf`` extra).
+"""The leadership PDF without playwright (an install without the ``pdf`` extra), and its printer.
 
-No browser and no run: playwright is hidden from the import system, the way
-it is absent from an install of ``requirements/runtime.txt``. The report build
-with a real run's warehouse is in tests/test_reports_build.py.
+No run: playwright is hidden from the import system, the way it is absent
+from an install of ``requirements/runtime.txt``; the background printer
+prints a small page in the Chromium ``make browser`` installs. The report
+build with a real run's warehouse is in tests/test_reports_build.py.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 
 from reports.pdf import (
     PDF_EXTRA_INSTALL,
+    BackgroundPrinter,
     BrowserUnavailable,
     PdfError,
     PlaywrightMissing,
@@ -68,3 +70,32 @@ def test_the_reports_import_without_playwright():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_background_printer_gives_a_missing_playwright_when_its_result_is_asked(
+    monkeypatch, tmp_path
+):
+    hide_playwright(monkeypatch)
+    printer = BackgroundPrinter(tmp_path / "program_impact.pdf").start()
+    printer.print(tmp_path / "program_impact.html")
+    with pytest.raises(PlaywrightMissing):
+        printer.result()
+
+
+def test_the_background_printer_prints_the_page_it_is_handed_once_started(tmp_path):
+    html = tmp_path / "program_impact.html"
+    html.write_text(
+        '<html data-charts-rendered="0"><body><h1>Program impact</h1></body></html>',
+        encoding="utf-8",
+    )
+    printer = BackgroundPrinter(tmp_path / "program_impact.pdf").start()
+    printer.print(html)
+    printer.print(tmp_path / "another.html")  # handed once: the first one counts
+    assert printer.result().read_bytes().startswith(b"%PDF")
+
+
+def test_a_printer_handed_nothing_prints_nothing(tmp_path):
+    printer = BackgroundPrinter(tmp_path / "program_impact.pdf").start()
+    printer.print(None)
+    printer.result()
+    assert not (tmp_path / "program_impact.pdf").exists()

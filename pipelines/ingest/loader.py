@@ -60,10 +60,15 @@ def load_drop(
     drop: Drop,
     run_id: str,
     on_source: Callable[[str], None] | None = None,
+    sha256: dict[str, str] | None = None,
 ) -> list[SourceLoad]:
-    """Replace the raw schema with the drop's sources; return one record per (source, file)."""
+    """Replace the raw schema with the drop's sources; return one record per (source, file).
+
+    ``sha256`` gives files' SHA-256 already computed, by file name (the run's
+    fingerprint of the drop): those files are not read twice to hash them.
+    """
     plan = plan_drop(drop.folder, drop.mapping or CANONICAL, drop.as_of)
-    return load_plan(con, plan, run_id, on_source)
+    return load_plan(con, plan, run_id, on_source, sha256)
 
 
 def load_plan(
@@ -71,13 +76,14 @@ def load_plan(
     plan: DropPlan,
     run_id: str,
     on_source: Callable[[str], None] | None = None,
+    sha256: dict[str, str] | None = None,
 ) -> list[SourceLoad]:
     """Load a checked plan (see :func:`load_drop`)."""
     reset_raw_schema(con, plan.as_of)
     session_macros(con, plan.as_of.isoformat())
     loads: list[SourceLoad] = []
     with tempfile.TemporaryDirectory(prefix="mentorship-ingest-") as work:
-        inputs = _Inputs(con, Path(work))
+        inputs = _Inputs(con, Path(work), sha256 or {})
         try:
             last_use = plan.last_use()
             for name in LOAD_ORDER:
@@ -103,16 +109,20 @@ def load_plan(
 class _Inputs:
     """Landed input files and lookup tables, landed on first use, dropped after last."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, work: Path, known_sha256: dict[str, str]
+    ) -> None:
         self.con = con
         self.work = work
+        self.known_sha256 = known_sha256
         self.landed: dict[str, LandedInput] = {}
         self.sha: dict[str, str] = {}
         self.lookups: set[str] = set()
 
     def get(self, item: InputFile) -> LandedInput:
         if item.key not in self.landed:
-            self.sha[item.key] = file_sha256(item.path)
+            known = self.known_sha256.get(item.path.name)
+            self.sha[item.key] = known or file_sha256(item.path)
             self.landed[item.key] = land_input(
                 self.con, item.path, item.options, item.header, list(item.wanted.values()),
                 item.key, self.work,
@@ -181,7 +191,8 @@ def _load_feed(
 
     stored = [c.name for c in source.stored_columns]
     typed = ", ".join(f"t_{c}" for c in stored)
-    con.execute(
+    accepted = _count(
+        con,
         f"""
         insert into raw.{source.name}
         select {typed}, ?, _line_number, ?, ?::date, ?
@@ -190,19 +201,14 @@ def _load_feed(
         [file, inputs.sha[feed.input.key], plan.as_of.isoformat(), run_id],
     )
     originals = ", ".join(f"{c} := {c}" for c in stored)
-    con.execute(
+    quarantined = len(landed.malformed) + _count(
+        con,
         f"""
         insert into raw.quarantine
         select ?, ?, ?, _line_number, _failure.col, _failure.reason,
                to_json(struct_pack({originals}))
         from {checked} where _failure is not null
         """,
-        [run_id, source.name, file],
-    )
-    accepted = _count(con, f"select count(*) from raw.{source.name} where _source_file = ?", [file])
-    quarantined = _count(
-        con,
-        "select count(*) from raw.quarantine where run_id = ? and source = ? and source_file = ?",
         [run_id, source.name, file],
     )
     rows_read = rows + len(landed.malformed)

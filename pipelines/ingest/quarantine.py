@@ -30,8 +30,12 @@ def _in_list(values: tuple[str, ...]) -> str:
 
 
 def _text(col: Column) -> str:
-    """The trimmed text of a landed value, empty as NULL."""
-    return f"nullif(trim({col.name}), '')"
+    """The trimmed text of a landed value, empty as NULL (``v_<name>``, see checked_table_sql)."""
+    return f"v_{col.name}"
+
+
+def _trimmed(col: Column) -> str:
+    return f"nullif(trim({col.name}), '') as {_text(col)}"
 
 
 def typed_expression(col: Column) -> str:
@@ -129,16 +133,19 @@ def checked_table_sql(source: Source, landing: str, checked: str) -> str:
     row: an unparsable date in an input column, an unresolved person) comes
     before every contract rule.
     """
+    # each value trimmed once (v_*), typed once (t_*), then every rule reads those
+    trimmed = ", ".join(_trimmed(c) for c in source.stored_columns)
     typed = [f"{typed_expression(c)} as t_{c.name}" for c in source.stored_columns]
-    inner = f"select *, {', '.join(typed)} from {landing}"
+    inner = f"select *, {', '.join(typed)} from (select *, {trimmed} from {landing})"
     checks = [("_input_failure is not null", "_input_failure")]
     checks += [chk for c in source.stored_columns for chk in _value_checks(c)]
     checks += _rule_checks(source)
     whens = " ".join(f"when {cond} then {result}" for cond, result in checks)
     failure = f"case {whens} end" if checks else "null"
+    texts = ", ".join(_text(c) for c in source.stored_columns)
     return f"""
         create or replace temp table {checked} as
-        select *, {failure} as _failure from ({inner})
+        select * exclude ({texts}), {failure} as _failure from ({inner})
     """
 
 

@@ -19,7 +19,7 @@ def ingest_stage(ctx: RunContext) -> None:
         failpoint("ingest.source")
 
     try:
-        ctx.loads = load_drop(con, ctx.drop, ctx.run_id, on_source=loaded)
+        ctx.loads = load_drop(con, ctx.drop, ctx.run_id, on_source=loaded, sha256=ctx.source_files)
     finally:
         con.close()
     for load in ctx.loads:
