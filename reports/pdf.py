@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -115,60 +116,87 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
 
 
 class BackgroundPrinter:
-    """Print one report to PDF in a thread, starting Chromium before the report exists.
+    """Print one report to PDF in a child process started before the report exists.
 
-    :meth:`start` launches Chromium and opens a page while the caller builds
+    :meth:`start` starts ``python -m reports.pdf --serve PDF``, which imports
+    playwright, launches Chromium and opens a page while the caller builds
     the report; :meth:`print` hands it the HTML file; :meth:`result` waits for
-    the PDF and raises :class:`PdfError` (or a subclass) as
-    :func:`html_to_pdf` would. Every playwright call happens in the thread.
+    the PDF and raises :class:`PdfError` (or a subclass) as :func:`html_to_pdf`
+    would. A process, not a thread: playwright's driver needs the interpreter
+    as often as the report code does, and a thread made both wait for each
+    other (2.6 s for the PDF against 1.9 s alone at 100,000 employees).
     """
 
     def __init__(self, pdf_path: Path) -> None:
-        self.pdf_path = pdf_path
-        self._html: Path | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="pdf", daemon=True)
+        self.pdf_path = Path(pdf_path)
+        self._process: subprocess.Popen[str] | None = None
+        self._handed = False
 
     def start(self) -> BackgroundPrinter:
-        self._thread.start()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "reports.pdf", "--serve", str(self.pdf_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         return self
 
     def print(self, html_path: Path | None) -> None:
         """Print ``html_path`` (None: the report was not built, print nothing); once only."""
-        if self._ready.is_set():
+        if self._handed or self._process is None or self._process.stdin is None:
             return
-        self._html = html_path
-        self._ready.set()
+        self._handed = True
+        stdin, self._process.stdin = self._process.stdin, None  # communicate() must not touch it
+        try:
+            stdin.write(f"{html_path or ''}\n")
+            stdin.close()
+        except OSError:  # the child already stopped: result() says why
+            pass
 
     def result(self) -> Path:
-        if not self._ready.is_set():
-            self.print(None)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self.pdf_path
-
-    def _run(self) -> None:
+        assert self._process is not None, "start() first"
+        self.print(None)
         try:
-            sync_playwright, playwright_error = _import_playwright()
-            try:
-                with sync_playwright() as p:
-                    browser = launch(p)
-                    try:
-                        page = browser.new_page(viewport=PRINT_VIEWPORT)
-                        self._ready.wait()
-                        if self._html is not None:
-                            _print_page(page, self._html, self.pdf_path)
-                    finally:
-                        browser.close()
-            except playwright_error as exc:
-                name = self._html.name if self._html else "the report"
-                text = str(exc).strip()
-                first_line = text.splitlines()[0] if text else type(exc).__name__
-                raise PdfError(f"Chromium could not print {name}: {first_line}") from exc
-        except BaseException as exc:  # handed to the caller by result()
-            self._error = exc
+            out, _ = self._process.communicate(timeout=CHARTS_TIMEOUT_MS / 1000 + 60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            raise PdfError("Chromium did not print the report in time") from None
+        verdict = (out or "").strip().splitlines()[-1:] or ["error PdfError the printer stopped"]
+        kind, _, message = verdict[0].partition(" ")
+        if kind == "ok":
+            return self.pdf_path
+        name, _, message = message.partition(" ")
+        if name == "PlaywrightMissing":
+            raise PlaywrightMissing()
+        cls = BrowserUnavailable if name == "BrowserUnavailable" else PdfError
+        raise cls(message or "the printer stopped")
+
+
+def _serve(pdf_path: Path) -> str:
+    """``--serve``: launch, read the HTML file's path from stdin, print it; one verdict line."""
+    try:
+        sync_playwright, playwright_error = _import_playwright()
+        html: Path | None = None
+        try:
+            with sync_playwright() as p:
+                browser = launch(p)
+                try:
+                    page = browser.new_page(viewport=PRINT_VIEWPORT)
+                    line = sys.stdin.readline().strip()
+                    html = Path(line) if line else None
+                    if html is not None:
+                        _print_page(page, html, pdf_path)
+                finally:
+                    browser.close()
+        except playwright_error as exc:
+            text = str(exc).strip()
+            first_line = text.splitlines()[0] if text else type(exc).__name__
+            name = html.name if html else "the report"
+            raise PdfError(f"Chromium could not print {name}: {first_line}") from exc
+    except PdfError as exc:
+        return f"error {type(exc).__name__} {' '.join(str(exc).split())}"
+    return "ok"
 
 
 def _print(html_path: Path, pdf_path: Path, sync_playwright: Any) -> None:
@@ -198,3 +226,11 @@ def _print_page(page: Any, html_path: Path, pdf_path: Path) -> None:
             '<span class="totalPages"></span></div>'
         ),
     )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--serve":
+        print(_serve(Path(sys.argv[2])), flush=True)
+    else:
+        print("usage: python -m reports.pdf --serve PDF (the HTML path on stdin)", file=sys.stderr)
+        sys.exit(2)

@@ -22,7 +22,7 @@ import pytest
 from pipelines.quality.audit_store import ensure_audit_schema
 from reports.build import HTML_FILES, PDF_FILE, ReportError, build_reports
 from reports.dictionary import SPECS_BY_KPI
-from reports.page import _plotly_js
+from reports.page import plotly_js
 from reports.workforce import DEPARTMENT_COLUMNS
 from tests.reports_demo import REPORTS, DemoRun, key
 
@@ -41,7 +41,7 @@ def hr_only(report_demo_hr_only: DemoRun) -> DemoRun:
 
 def _content(html: str) -> str:
     """The page without the inlined plotly.js bundle (which is the same in every file)."""
-    return html.replace(_plotly_js(), "")
+    return html.replace(plotly_js(), "")
 
 
 class _KpiAttrs(HTMLParser):
@@ -203,7 +203,7 @@ def test_each_report_is_self_contained_and_names_no_url(demo):
 
 
 def test_each_report_stays_near_the_size_of_the_plotly_bundle(demo):
-    bundle = len(_plotly_js().encode())
+    bundle = len(plotly_js().encode())
     for report in REPORTS:
         size = demo.report(report).stat().st_size
         # one bundle, plus well under a megabyte of content

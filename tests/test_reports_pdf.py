@@ -75,7 +75,13 @@ def test_the_reports_import_without_playwright():
 def test_the_background_printer_gives_a_missing_playwright_when_its_result_is_asked(
     monkeypatch, tmp_path
 ):
-    hide_playwright(monkeypatch)
+    # the printer is a child process: playwright is hidden from its imports
+    stub = tmp_path / "stub" / "playwright"
+    stub.mkdir(parents=True)
+    (stub / "__init__.py").write_text(
+        "raise ModuleNotFoundError('no playwright', name='playwright')\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(stub.parent))
     printer = BackgroundPrinter(tmp_path / "program_impact.pdf").start()
     printer.print(tmp_path / "program_impact.html")
     with pytest.raises(PlaywrightMissing):

@@ -59,8 +59,15 @@ def load_baseline(out: Path) -> Baseline | None:
     )
 
 
+#: Every connection-local table a suite checks is named so (their suites run
+#: in the connection that made them, pipelines/stages/quality_gate.py).
+TEMP_TABLE_PREFIX = "quality_"
+
+
 def temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: str, rows: list[tuple]) -> None:
     """(Re)create a connection-local table of Python values for a suite to check."""
+    if not name.startswith(TEMP_TABLE_PREFIX):
+        raise ValueError(f"{name}: a suite's local table is named {TEMP_TABLE_PREFIX}*")
     con.execute(f"create or replace temp table {name} ({columns})")
     if rows:
         marks = ", ".join("?" * len(rows[0]))

@@ -93,8 +93,9 @@ def _batch_as(alias: str) -> str:
 def _reference(source: Source, ref: Reference) -> dict[str, Any]:
     query = (
         f"select {_select_sample(source, ref.column, alias='r')} from {_batch_as('r')} "
-        f"where r.{ref.column} is not null and not exists ("
-        f"select 1 from raw.{ref.source} as t where t.{ref.target_column} = r.{ref.column})"
+        f"where r.{ref.column} is not null and r.{ref.column} not in ("
+        f"select t.{ref.target_column} from raw.{ref.source} as t "
+        f"where t.{ref.target_column} is not null)"
     )
     if ref.quarantine:
         return _expectation(
