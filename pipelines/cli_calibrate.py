@@ -10,16 +10,18 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from pipelines import calibration as cal
 from pipelines.errors import InputError, PipelineError
 from pipelines.progress import LineReporter
+
+if TYPE_CHECKING:  # imported when the command runs: numpy, pandas, the demo generator
+    from pipelines import calibration as cal
 
 console = Console(stderr=False)
 
@@ -66,6 +68,8 @@ def calibrate(
     interrupted call resumes where it stopped. About 27 s per organisation
     of 2,000 employees on 2 cores.
     """
+    from pipelines import calibration as cal
+
     try:
         day = date.fromisoformat(as_of) if as_of else cal.DEFAULT_AS_OF
     except ValueError:
@@ -99,6 +103,8 @@ def calibrate(
 def _with_lines(
     seeds: list[int], employees: int, day: date, out: Path, fresh: bool
 ) -> cal.Calibration:
+    from pipelines import calibration as cal
+
     total = len(seeds)
 
     def done(i: int, result: cal.SeedResult, reused: bool) -> None:
@@ -112,6 +118,8 @@ def _with_lines(
 def _with_bar(
     seeds: list[int], employees: int, day: date, out: Path, fresh: bool
 ) -> cal.Calibration:
+    from pipelines import calibration as cal
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),

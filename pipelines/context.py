@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import duckdb
+
 from pipelines.inbox import Drop
 from pipelines.ingest.loader import SourceLoad
 
@@ -90,6 +92,11 @@ class LoggingReporter:
             self.log.close()
 
 
+#: WAL size at which DuckDB checkpoints by itself (its default is 16 MB): high,
+#: so that the run's writes are checkpointed once, when it closes the connection.
+RUN_CHECKPOINT_THRESHOLD = "8GB"
+
+
 @dataclass
 class RunContext:
     """Everything one run knows; stages read and add to it."""
@@ -129,6 +136,38 @@ class RunContext:
     quality_metrics: dict[str, Any] = field(default_factory=dict)
     #: Which sources each KPI row was computed from (``audit.kpi_sources``).
     kpi_sources: dict[str, Any] = field(default_factory=dict)
+    #: What a stage prepared while the stage before it ran (``PREPARED_BY`` in
+    #: pipelines/stages): each has a ``close()`` the run calls when it ends.
+    prepared: dict[str, Any] = field(default_factory=dict)
+    #: The run's one connection to its warehouse build (``connection()``).
+    _connection: duckdb.DuckDBPyConnection | None = field(default=None, repr=False, compare=False)
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The run's connection to its build, opened on first use and shared by the stages.
+
+        One connection for the whole run: the stages' writes are checkpointed
+        once, when the run closes it (``close_connection``) before the commit,
+        instead of once per stage.
+        """
+        if self._connection is None:
+            from pipelines.warehouse import connect
+
+            con = connect(self.warehouse)
+            con.execute(f"set checkpoint_threshold = '{RUN_CHECKPOINT_THRESHOLD}'")
+            self._connection = con
+        return self._connection
+
+    def close_prepared(self) -> None:
+        """Release what stages prepared and did not use (a run that stopped before them)."""
+        for thing in self.prepared.values():
+            thing.close()
+        self.prepared.clear()
+
+    def close_connection(self) -> None:
+        """Close (and so checkpoint) the run's connection, if open."""
+        if self._connection is not None:
+            con, self._connection = self._connection, None
+            con.close()
 
     @property
     def as_of(self) -> date:

@@ -19,6 +19,9 @@ publication and warehouse stay.
 
 from __future__ import annotations
 
+import importlib
+import logging
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -43,9 +46,12 @@ from pipelines.publish import check_out_folder, publish, runs_root, start_run_di
 from pipelines.recovery import recover
 from pipelines.retention import prune_run_folders
 from pipelines.run_audit import new_run_id, run_record, store_run
-from pipelines.stages import default_stages
+from pipelines.stages import PREPARED_BY, default_stages
+from pipelines.stages.report import REPORT_MODULE
 from pipelines.targets import check_target
 from pipelines.warehouse_build import Build, build_folder_prefix, commit, discard, start_build
+
+_LOG = logging.getLogger(__name__)
 
 #: Published run folders kept per output (``--keep-runs``); older ones are pruned.
 DEFAULT_KEEP_RUNS = 30
@@ -149,6 +155,7 @@ def run_drop(
             logged.warn(notice)
         logged.step(f"run {run_id}: drop {drop.folder}, as of {drop.as_of}")
         ctx.source_files = fingerprint(drop)
+        warm_up(REPORT_MODULE)
         build = start_build(warehouse, run_id)
         _run_stages(ctx, stages if stages is not None else default_stages())
         _commit(ctx, build, commit)
@@ -170,16 +177,43 @@ def run_drop(
     return ctx
 
 
+def warm_up(module: str) -> None:
+    """Import ``module`` in a background thread, while the run's first stages work.
+
+    Ingestion and dbt's SQL run in DuckDB, which leaves the interpreter free:
+    the report stage's imports (pandas, plotly, Jinja2) are done by the time
+    it starts. A failure is left for the stage's own import to report.
+    """
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - the stage imports it again and says why
+            _LOG.debug("warm-up import of %s failed", module, exc_info=True)
+
+    threading.Thread(target=load, name=f"import {module}", daemon=True).start()
+
+
 def _run_stages(ctx: RunContext, stages: list[tuple[str, Stage]]) -> None:
-    """Run the stages in order; each raises to stop the run."""
-    for name, stage in stages:
-        ctx.stage = name
-        _write_manifest(ctx, "running")
-        failpoint(f"stage.{name}")
-        ctx.reporter.stage(name)
-        t0 = time.perf_counter()
-        stage(ctx)
-        ctx.stage_seconds[name] = time.perf_counter() - t0
+    """Run the stages in order; each raises to stop the run.
+
+    A stage with preparation (``PREPARED_BY``) is prepared when the stage
+    before it starts; what it prepared is released if the run stops first.
+    """
+    try:
+        for position, (name, stage) in enumerate(stages):
+            ctx.stage = name
+            _write_manifest(ctx, "running")
+            failpoint(f"stage.{name}")
+            ctx.reporter.stage(name)
+            t0 = time.perf_counter()
+            following = stages[position + 1][0] if position + 1 < len(stages) else None
+            if following in PREPARED_BY:
+                PREPARED_BY[following](ctx)
+            stage(ctx)
+            ctx.stage_seconds[name] = time.perf_counter() - t0
+    finally:
+        ctx.close_prepared()
 
 
 def _commit(ctx: RunContext, build: Any, commit: Callable[[Any], None]) -> None:
@@ -187,11 +221,10 @@ def _commit(ctx: RunContext, build: Any, commit: Callable[[Any], None]) -> None:
     ctx.stage = "publish"
     restrict_tree(ctx.run_dir)
     _write_manifest(ctx, "publishing")
-    con = duckdb.connect(str(build.path))
     try:
-        store_run(con, run_record(ctx, "published", exit_code=0))
+        store_run(ctx.connection(), run_record(ctx, "published", exit_code=0))
     finally:
-        con.close()
+        ctx.close_connection()  # checkpoints everything the stages wrote
     failpoint("publish.before_swap")
     commit(build)
     failpoint("publish.warehouse_swapped")
@@ -217,8 +250,10 @@ def _record_failure(
     ctx: RunContext, build: Any, status: str, error: str, exit_code: int | None
 ) -> None:
     """Say why in the manifest and the journal, with the run's check results."""
-    import duckdb
-
+    try:
+        ctx.close_connection()
+    except duckdb.Error as exc:  # a broken build warehouse: the failure is recorded anyway
+        ctx.warnings.append(f"the build warehouse could not be closed cleanly: {exc}")
     _write_manifest(ctx, status, error=error, exit_code=exit_code)
     restrict_tree(ctx.run_dir)
     if build is not None and build.path.exists():

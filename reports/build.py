@@ -59,7 +59,12 @@ def _check_consistent(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) 
 
 
 def build_reports(
-    warehouse: Path, run_dir: Path, manifest: dict[str, Any], pdf: bool = True
+    warehouse: Path,
+    run_dir: Path,
+    manifest: dict[str, Any],
+    pdf: bool = True,
+    con: duckdb.DuckDBPyConnection | None = None,
+    printer: BackgroundPrinter | None = None,
 ) -> BuildResult:
     """Write the four reports (and, when ``pdf``, the leadership PDF) into ``run_dir``.
 
@@ -68,7 +73,11 @@ def build_reports(
     A PDF that cannot be printed (no Chromium here) is a warning, not a failure:
     the HTML reports are the publication, the PDF a convenience for e-mail.
     Without playwright (an install without the ``pdf`` extra) the warning
-    says the PDF was skipped and how to get it.
+    says the PDF was skipped and how to get it. ``con``, when given, is an open
+    connection to ``warehouse`` to read through (the nightly run's own);
+    otherwise the warehouse is opened read-only. ``printer``, when given, is
+    a PDF printer already started (the nightly run starts it during the mart
+    checks); otherwise one starts here.
     """
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -76,9 +85,15 @@ def build_reports(
     run = run_info_from_manifest(manifest)
     # Chromium starts now and prints the leadership report as soon as it is
     # written, while the other reports are built (the PDF takes the longest).
-    printer = BackgroundPrinter(run_dir / PDF_FILE).start() if pdf else None
+    if pdf and printer is None:
+        printer = BackgroundPrinter(run_dir / PDF_FILE).start()
+    elif not pdf and printer is not None:
+        printer.close()
+        printer = None
     pdf_started = time.perf_counter()
-    con = duckdb.connect(str(warehouse), read_only=True)
+    own = con is None
+    if con is None:
+        con = duckdb.connect(str(warehouse), read_only=True)
     try:
         _check_consistent(con, manifest)
         builders = {
@@ -98,7 +113,8 @@ def build_reports(
             if printer is not None and name == "program_impact":
                 printer.print(path)
     finally:
-        con.close()
+        if own:
+            con.close()
         if printer is not None:
             printer.print(None)  # no-op once the report was handed over
     if printer is not None:

@@ -154,6 +154,16 @@ class BackgroundPrinter:
         except OSError:  # the child already stopped: result() says why
             pass
 
+    def close(self) -> None:
+        """Stop the printer without printing (the run stopped before the report)."""
+        self.print(None)
+        if self._process is not None and self._process.poll() is None:
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
     def result(self) -> Path:
         assert self._process is not None, "start() first"
         self.print(None)

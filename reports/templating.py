@@ -55,6 +55,8 @@ def environment() -> Environment:
     """The reports' Jinja2 environment (built once)."""
     return Environment(
         loader=PackageLoader("reports", "templates"),
+        # the templates ship with the code: no stat of the file on every use
+        auto_reload=False,
         autoescape=select_autoescape(["html"], default_for_string=True, default=True),
         finalize=_escape,
         undefined=StrictUndefined,
@@ -68,6 +70,7 @@ def render(name: str, **context: Any) -> Markup:
     return Markup(environment().get_template(name).render(**context))
 
 
+@cache
 def macros(name: str) -> Any:
     """A template's macros, callable from Python (each returns ``Markup``)."""
     return environment().get_template(name).module

@@ -32,6 +32,14 @@ def _context(tmp_path: Path, con: duckdb.DuckDBPyConnection, run_id: str) -> Run
     )
 
 
+def _check_sources(ctx: RunContext) -> None:
+    """The stage, then its connection closed (the run closes it before the commit)."""
+    try:
+        check_sources_stage(ctx)
+    finally:
+        ctx.close_connection()
+
+
 def _audit_rows(path: Path) -> list[tuple]:
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -49,7 +57,7 @@ def test_every_check_lands_in_the_audit_table_results_json_and_manifest(
 ) -> None:
     ctx = _context(tmp_path, raw, "run-1")
     raw.close()
-    check_sources_stage(ctx)
+    _check_sources(ctx)
     rows = _audit_rows(ctx.warehouse)
     results = json.loads((ctx.run_dir / "quality" / "results.json").read_text())
     assert len(rows) == len(results["checks"]) == len(ctx.checks) > 100
@@ -76,7 +84,7 @@ def test_a_critical_failure_stops_the_run_naming_the_check_after_recording_it(
     ctx = _context(tmp_path, raw, "run-1")
     raw.close()
     with pytest.raises(PipelineError) as error:
-        check_sources_stage(ctx)
+        _check_sources(ctx)
     message = str(error.value)
     assert message.startswith(
         "critical check failed: raw.employees employee_id unique (2 unexpected)"
@@ -100,7 +108,7 @@ def test_several_critical_failures_are_counted_in_one_line(
     ctx = _context(tmp_path, raw, "run-1")
     raw.close()
     with pytest.raises(PipelineError, match=r"^2 critical checks failed: raw.employees "):
-        check_sources_stage(ctx)
+        _check_sources(ctx)
 
 
 def test_a_failed_warning_is_published_as_a_run_warning(
@@ -110,7 +118,7 @@ def test_a_failed_warning_is_published_as_a_run_warning(
     raw.execute("update raw.employees set hire_date = '2027-01-01' where employee_id = 'E2'")
     ctx = _context(tmp_path, raw, "run-1")
     raw.close()
-    check_sources_stage(ctx)
+    _check_sources(ctx)
     assert ctx.warnings == [
         "check failed (warning): raw.employees hire_date not after the export date (1 unexpected)"
     ]
@@ -122,8 +130,8 @@ def test_results_are_kept_across_runs_while_raw_is_replaced(
 ) -> None:
     first = _context(tmp_path, raw, "run-1")
     raw.close()
-    check_sources_stage(first)
-    check_sources_stage(first)  # a stage rerun replaces its own rows, never duplicates
+    _check_sources(first)
+    _check_sources(first)  # a stage rerun replaces its own rows, never duplicates
     con = duckdb.connect(str(first.warehouse))
     reset_raw_schema(con, first.as_of)  # what the next night's ingestion does
     con.close()
@@ -140,7 +148,7 @@ def test_results_are_kept_across_runs_while_raw_is_replaced(
         baseline_loaded=False,
     )
     with pytest.raises(PipelineError):  # an empty raw schema has no employees
-        check_sources_stage(second)
+        _check_sources(second)
     rows = _audit_rows(first.warehouse)
     per_run = {run: sum(r[0] == run for r in rows) for run in ("run-1", "run-2")}
     assert per_run["run-1"] == len(first.checks) // 2

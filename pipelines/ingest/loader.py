@@ -15,12 +15,13 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipelines.contract import LOAD_ORDER, Source
+from pipelines.contract import CROSS_RULES, LOAD_ORDER, SOURCES_BY_NAME, Source
 from pipelines.errors import InternalError
 from pipelines.inbox import Drop
 from pipelines.ingest.quarantine import checked_table_sql, duplicate_updates, reference_updates
@@ -71,39 +72,144 @@ def load_drop(
     return load_plan(con, plan, run_id, on_source, sha256)
 
 
+#: Sources loaded at once, each in its own cursor (the machines have 2 cores,
+#: and a source of a few hundred thousand rows is mostly one thread's work).
+INGEST_THREADS = 2
+
+
 def load_plan(
     con: duckdb.DuckDBPyConnection,
     plan: DropPlan,
     run_id: str,
     on_source: Callable[[str], None] | None = None,
     sha256: dict[str, str] | None = None,
+    threads: int = INGEST_THREADS,
 ) -> list[SourceLoad]:
-    """Load a checked plan (see :func:`load_drop`)."""
+    """Load a checked plan (see :func:`load_drop`).
+
+    A source loads once every source it references is loaded (its accepted
+    and quarantined rows decide this one's references); up to ``threads``
+    sources load at once. A plan whose input files feed several sources (a
+    mapping reading one export as three sources) loads one source at a time:
+    a landed file is a table of one connection.
+    """
     reset_raw_schema(con, plan.as_of)
-    session_macros(con, plan.as_of.isoformat())
-    loads: list[SourceLoad] = []
+    names = [name for name in LOAD_ORDER if plan.feeds.get(name)]
+    loads: dict[str, list[SourceLoad]] = {}
     with tempfile.TemporaryDirectory(prefix="mentorship-ingest-") as work:
-        inputs = _Inputs(con, Path(work), sha256 or {})
-        try:
-            last_use = plan.last_use()
-            for name in LOAD_ORDER:
-                feeds = plan.feeds.get(name)
-                if not feeds:
-                    continue
-                if on_source:
-                    on_source(name)
-                source_loads = [
-                    _load_feed(con, feed, inputs, position, plan, run_id)
-                    for position, feed in enumerate(feeds)
-                ]
-                for load in source_loads:
-                    load.warnings = _warnings(con, feeds[0].source, load.file)
-                    _record_file_load(con, load, plan, run_id)
-                loads.extend(source_loads)
-                inputs.release([key for key, last in last_use.items() if last == name])
-        finally:
-            inputs.release_all()
-    return loads
+        if threads > 1 and _inputs_unshared(plan):
+            lanes = [con.cursor() for _ in range(threads)]
+            try:
+                _load_side_by_side(lanes, plan, names, run_id, Path(work), on_source, sha256, loads)
+            finally:
+                for lane in lanes:
+                    lane.close()
+        else:
+            session_macros(con, plan.as_of.isoformat())
+            inputs = _Inputs(con, Path(work), sha256 or {})
+            try:
+                last_use = plan.last_use()
+                for name in names:
+                    loads[name] = _load_source(con, name, plan, inputs, run_id, on_source)
+                    inputs.release([key for key, last in last_use.items() if last == name])
+            finally:
+                inputs.release_all()
+    return [load for name in names for load in loads[name]]
+
+
+def _load_source(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    plan: DropPlan,
+    inputs: _Inputs,
+    run_id: str,
+    on_source: Callable[[str], None] | None,
+) -> list[SourceLoad]:
+    """Load every file of one source; record each."""
+    feeds = plan.feeds[name]
+    if on_source:
+        on_source(name)
+    source_loads = [
+        _load_feed(con, feed, inputs, position, plan, run_id) for position, feed in enumerate(feeds)
+    ]
+    for load in source_loads:
+        load.warnings = _warnings(con, feeds[0].source, load.file)
+        _record_file_load(con, load, plan, run_id)
+    return source_loads
+
+
+def _inputs_unshared(plan: DropPlan) -> bool:
+    """True when every input file and lookup feeds one source only."""
+    users: dict[str, set[str]] = {}
+    for source, feeds in plan.feeds.items():
+        for feed in feeds:
+            users.setdefault(feed.input.key, set()).add(source)
+            for use in feed.lookups:
+                users.setdefault(use.lookup.input.key, set()).add(source)
+    return all(len(sources) == 1 for sources in users.values())
+
+
+def _depends_on(name: str) -> set[str]:
+    """The sources a source's rows are checked against (references and cross rules)."""
+    source = SOURCES_BY_NAME[name]
+    needed = {ref.source for ref in source.references}
+    needed |= {target for src, _col, target, _cond, _why in CROSS_RULES if src == name}
+    return needed - {name}
+
+
+def _load_side_by_side(
+    lanes: list[duckdb.DuckDBPyConnection],
+    plan: DropPlan,
+    names: list[str],
+    run_id: str,
+    work: Path,
+    on_source: Callable[[str], None] | None,
+    sha256: dict[str, str] | None,
+    loads: dict[str, list[SourceLoad]],
+) -> None:
+    """Load the sources on ``lanes`` (cursors), each as soon as what it references is loaded."""
+    for cursor in lanes:
+        session_macros(cursor, plan.as_of.isoformat())
+    waiting = {name: _depends_on(name) & set(names) for name in names}
+    free = list(range(len(lanes)))
+    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+        running: dict[Future[list[SourceLoad]], tuple[str, int]] = {}
+
+        def start() -> None:
+            for name in [n for n in names if n in waiting and not waiting[n]]:
+                if not free:
+                    return
+                slot = free.pop(0)
+                del waiting[name]
+                inputs = _Inputs(lanes[slot], work / name, sha256 or {})
+                job = pool.submit(_load_lane, lanes[slot], name, plan, inputs, run_id, on_source)
+                running[job] = (name, slot)
+
+        start()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                name, slot = running.pop(future)
+                free.append(slot)
+                loads[name] = future.result()  # a failed source stops the load here
+                for other in waiting.values():
+                    other.discard(name)
+            start()
+
+
+def _load_lane(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    plan: DropPlan,
+    inputs: _Inputs,
+    run_id: str,
+    on_source: Callable[[str], None] | None,
+) -> list[SourceLoad]:
+    inputs.work.mkdir(parents=True, exist_ok=True)
+    try:
+        return _load_source(con, name, plan, inputs, run_id, on_source)
+    finally:
+        inputs.release_all()
 
 
 class _Inputs:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from pipelines.errors import InputFileError
 
@@ -109,6 +108,8 @@ def register_columns(
     data: dict[Wanted, list[str | None]],
 ) -> None:
     """Create ``table`` from Python lists (the Python CSV and XLSX readers)."""
+    import pyarrow as pa  # only these readers need it (0.1 s to import)
+
     arrays: dict[str, pa.Array] = {"__line": pa.array(line_numbers, pa.int64())}
     for want, values in data.items():
         arrays[f"t{want.name}"] = pa.array(values, pa.string())

@@ -14,19 +14,26 @@ from pipelines.context import Stage
 from pipelines.stages.check_marts import check_marts_stage
 from pipelines.stages.check_sources import check_sources_stage
 from pipelines.stages.ingest import ingest_stage
-from pipelines.stages.report import report_stage
+from pipelines.stages.report import prepare_report, report_stage
 from pipelines.stages.transform import docs_stage, kpis_stage, transform_stage
 
 __all__ = [
+    "PREPARED_BY",
     "check_marts_stage",
     "check_sources_stage",
     "default_stages",
     "docs_stage",
     "ingest_stage",
     "kpis_stage",
+    "prepare_report",
     "report_stage",
     "transform_stage",
 ]
+
+
+#: Work a stage may start while the stage before it runs (by stage name): the
+#: report stage starts Chromium during the mart checks.
+PREPARED_BY: dict[str, Stage] = {"report": prepare_report}
 
 
 def default_stages() -> list[tuple[str, Stage]]:

@@ -14,7 +14,6 @@ from pipelines.quality.dbt_tests import dbt_test_results
 from pipelines.quality.drift import headcount, mart_drift_suites, temp_table
 from pipelines.quality.suites import load_suites
 from pipelines.stages.quality_gate import baseline_of, conclude, evaluate
-from pipelines.warehouse import connect
 
 
 def check_marts_stage(ctx: RunContext) -> None:
@@ -23,23 +22,20 @@ def check_marts_stage(ctx: RunContext) -> None:
     baseline = baseline_of(ctx)
     kpis_file = ctx.run_dir / "kpis.json"
     kpis = json.loads(kpis_file.read_text())["kpis"] if kpis_file.exists() else []
-    con = connect(ctx.warehouse)
+    con = ctx.connection()
+    current_headcount = headcount(con)
+    _load_published_kpis(con, kpis)
+    suites = load_suites("marts")
+    if baseline is not None:
+        suites += mart_drift_suites(con, current_headcount, kpis, baseline, config)
+    results = evaluate(con, suites, "marts")
+    # dbt_runner puts dbt's target folder under the transform stage's run_dir/dbt.
+    results += dbt_test_results(ctx.dbt_result, ctx.run_dir / "dbt" / "target")
+    store_results(con, ctx.run_id, ctx.as_of, "marts", results)
     try:
-        current_headcount = headcount(con)
-        _load_published_kpis(con, kpis)
-        suites = load_suites("marts")
-        if baseline is not None:
-            suites += mart_drift_suites(con, current_headcount, kpis, baseline, config)
-        results = evaluate(con, suites, "marts")
-        # dbt_runner puts dbt's target folder under the transform stage's run_dir/dbt.
-        results += dbt_test_results(ctx.dbt_result, ctx.run_dir / "dbt" / "target")
-        store_results(con, ctx.run_id, ctx.as_of, "marts", results)
-        try:
-            ctx.kpi_sources = store_kpi_sources(con, ctx.run_id, ctx.as_of)
-        except duckdb.Error as exc:  # the trail is also in the manifest: warn, do not block
-            ctx.warnings.append(f"KPI lineage not recorded: {str(exc).splitlines()[0]}")
-    finally:
-        con.close()
+        ctx.kpi_sources = store_kpi_sources(con, ctx.run_id, ctx.as_of)
+    except duckdb.Error as exc:  # the trail is also in the manifest: warn, do not block
+        ctx.warnings.append(f"KPI lineage not recorded: {str(exc).splitlines()[0]}")
     conclude(ctx, "marts", results, {"headcount": current_headcount}, final=True)
 
 

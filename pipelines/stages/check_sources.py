@@ -8,7 +8,6 @@ from pipelines.quality.config import load_config
 from pipelines.quality.drift import source_drift_suites
 from pipelines.quality.suites import load_suites
 from pipelines.stages.quality_gate import baseline_of, conclude, evaluate
-from pipelines.warehouse import connect
 
 
 def check_sources_stage(ctx: RunContext) -> None:
@@ -16,13 +15,10 @@ def check_sources_stage(ctx: RunContext) -> None:
     config = load_config()
     baseline = baseline_of(ctx)
     rows_read = {load.source: load.rows_read for load in ctx.loads}
-    con = connect(ctx.warehouse)
-    try:
-        suites = load_suites("sources")
-        if baseline is not None:
-            suites += source_drift_suites(con, rows_read, baseline, config)
-        results = evaluate(con, suites, "sources")
-        store_results(con, ctx.run_id, ctx.as_of, "sources", results)
-    finally:
-        con.close()
+    con = ctx.connection()
+    suites = load_suites("sources")
+    if baseline is not None:
+        suites += source_drift_suites(con, rows_read, baseline, config)
+    results = evaluate(con, suites, "sources")
+    store_results(con, ctx.run_id, ctx.as_of, "sources", results)
     conclude(ctx, "sources", results, {"rows_read": rows_read}, final=False)

@@ -6,22 +6,18 @@ from pipelines.context import RunContext
 from pipelines.contract import LOAD_ORDER
 from pipelines.failpoints import failpoint
 from pipelines.ingest.loader import load_drop
-from pipelines.warehouse import connect
 
 
 def ingest_stage(ctx: RunContext) -> None:
     """Load every source file of the drop into the raw schema."""
-    con = connect(ctx.warehouse)
+    con = ctx.connection()
     names = [name for name in LOAD_ORDER if name in ctx.drop.files]
 
     def loaded(source: str) -> None:
         ctx.reporter.step(f"{names.index(source) + 1} of {len(names)} loading {source}")
         failpoint("ingest.source")
 
-    try:
-        ctx.loads = load_drop(con, ctx.drop, ctx.run_id, on_source=loaded, sha256=ctx.source_files)
-    finally:
-        con.close()
+    ctx.loads = load_drop(con, ctx.drop, ctx.run_id, on_source=loaded, sha256=ctx.source_files)
     for load in ctx.loads:
         ctx.reporter.step(
             f"{load.source}: {load.rows_read} read, {load.rows_accepted} accepted, "

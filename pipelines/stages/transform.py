@@ -18,7 +18,6 @@ from pipelines.targets import (
     relations_read_downstream,
 )
 from pipelines.transform.dbt_cache import DbtCache, dbt_cache
-from pipelines.warehouse import connect
 
 if TYPE_CHECKING:
     from pipelines.transform.plan import Plan
@@ -62,23 +61,22 @@ def _run_plan(ctx: RunContext, cache: DbtCache, plan: Plan) -> None:
         "(--dbt-build runs dbt itself)"
     )
     started = time.perf_counter()
-    con = connect(ctx.warehouse)
-    # Rows in no particular order (every model orders what it must), and one
-    # checkpoint when the connection closes rather than one per 16 MB of WAL.
+    con = ctx.connection()
+    # Rows in no particular order while the models build (every model orders
+    # what it must); ingestion, before, needs file order.
     con.execute("set preserve_insertion_order = false")
-    con.execute("set checkpoint_threshold = '8GB'")
     try:
         result = execute(
             con, plan, cache.seeds_dir, ctx.reporter.step, ctx.run_dir / "dbt" / "target"
         )
-        ctx.dbt_result = result
-        ctx.reporter.step(result.summary())
-        _check_build(ctx, result)
-        ctx.stage_seconds["transform.dbt_build"] = time.perf_counter() - started
-        started = time.perf_counter()
-        write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
     finally:
-        con.close()
+        con.execute("reset preserve_insertion_order")
+    ctx.dbt_result = result
+    ctx.reporter.step(result.summary())
+    _check_build(ctx, result)
+    ctx.stage_seconds["transform.dbt_build"] = time.perf_counter() - started
+    started = time.perf_counter()
+    write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
     ctx.outputs["kpis"] = "kpis.json"
     ctx.stage_seconds["transform.kpis_json"] = time.perf_counter() - started
 
@@ -95,6 +93,8 @@ def _run_dbt(ctx: RunContext, cache: DbtCache) -> None:
             f"dbt unit tests: skipped, they passed for this version of the project "
             f"({cache.fingerprint}) on an earlier night"
         )
+    # dbt opens the warehouse itself: the run's connection must be closed
+    ctx.close_connection()
     session = _hand_over(ctx) if ctx.dbt_target != "duckdb" else None
     started = time.perf_counter()
     try:
@@ -113,12 +113,9 @@ def _run_dbt(ctx: RunContext, cache: DbtCache) -> None:
         ctx.stage_seconds["transform.dbt_build"] = time.perf_counter() - started
         started = time.perf_counter()
         if session is None:
-            con = connect(ctx.warehouse)
-            try:
-                write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
-                _keep_plan(ctx, cache, con, target / "target" / "manifest.json")
-            finally:
-                con.close()
+            con = ctx.connection()
+            write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
+            _keep_plan(ctx, cache, con, target / "target" / "manifest.json")
         else:
             session.write_kpis_json(ctx.run_dir / "kpis.json", ctx.as_of)
         ctx.outputs["kpis"] = "kpis.json"
