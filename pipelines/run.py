@@ -46,7 +46,7 @@ from pipelines.publish import check_out_folder, publish, runs_root, start_run_di
 from pipelines.recovery import recover
 from pipelines.retention import prune_run_folders
 from pipelines.run_audit import new_run_id, run_record, store_run
-from pipelines.stages import PREPARED_BY, default_stages
+from pipelines.stages import BESIDE_NEXT, PREPARED_BY, default_stages
 from pipelines.stages.report import REPORT_MODULE
 from pipelines.targets import check_target
 from pipelines.warehouse_build import Build, build_folder_prefix, commit, discard, start_build
@@ -154,8 +154,8 @@ def run_drop(
             ctx.warnings.append(notice)
             logged.warn(notice)
         logged.step(f"run {run_id}: drop {drop.folder}, as of {drop.as_of}")
-        ctx.source_files = fingerprint(drop)
         warm_up(REPORT_MODULE)
+        ctx.source_files = fingerprint(drop)
         build = start_build(warehouse, run_id)
         _run_stages(ctx, stages if stages is not None else default_stages())
         _commit(ctx, build, commit)
@@ -180,9 +180,11 @@ def run_drop(
 def warm_up(module: str) -> None:
     """Import ``module`` in a background thread, while the run's first stages work.
 
-    Ingestion and dbt's SQL run in DuckDB, which leaves the interpreter free:
+    Hashing the drop, ingestion and dbt's SQL leave the interpreter free:
     the report stage's imports (pandas, plotly, Jinja2) are done by the time
-    it starts. A failure is left for the stage's own import to report.
+    it starts, and pandas (which DuckDB's Python client imports on the first
+    query with parameters) by the time ingestion needs it. A failure is left
+    for the stage's own import to report.
     """
 
     def load() -> None:
@@ -199,21 +201,64 @@ def _run_stages(ctx: RunContext, stages: list[tuple[str, Stage]]) -> None:
 
     A stage with preparation (``PREPARED_BY``) is prepared when the stage
     before it starts; what it prepared is released if the run stops first.
+    A stage of ``BESIDE_NEXT`` runs in a thread beside the stage after it
+    (the source checks beside the transform: both only read the raw schema);
+    its failure is the run's, even when the other stage failed too.
     """
+    ctx.stages_started = time.perf_counter()
+    beside: _Beside | None = None
     try:
         for position, (name, stage) in enumerate(stages):
             ctx.stage = name
             _write_manifest(ctx, "running")
             failpoint(f"stage.{name}")
             ctx.reporter.stage(name)
-            t0 = time.perf_counter()
             following = stages[position + 1][0] if position + 1 < len(stages) else None
             if following in PREPARED_BY:
                 PREPARED_BY[following](ctx)
-            stage(ctx)
-            ctx.stage_seconds[name] = time.perf_counter() - t0
+            if name in BESIDE_NEXT and following is not None and beside is None:
+                beside = _Beside(ctx, name, stage)
+                continue
+            t0 = time.perf_counter()
+            try:
+                stage(ctx)
+            finally:
+                ctx.stage_seconds[name] = time.perf_counter() - t0
+                if beside is not None:
+                    waited, beside = beside, None
+                    waited.finish()  # raises the stage's own failure first
     finally:
         ctx.close_prepared()
+
+
+class _Beside:
+    """A stage running in a thread while the run goes on (see :func:`_run_stages`)."""
+
+    def __init__(self, ctx: RunContext, name: str, stage: Stage) -> None:
+        self.ctx, self.name, self.stage = ctx, name, stage
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name=f"stage {name}", daemon=True)
+        ctx.background.append(self)
+        self.thread.start()
+
+    def _run(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            self.stage(self.ctx)
+        except BaseException as exc:  # raised by finish(), in the run's thread
+            self.error = exc
+        finally:
+            self.ctx.stage_seconds[self.name] = time.perf_counter() - t0
+
+    def join(self) -> None:
+        """Wait for the stage (its failure is raised by ``finish``)."""
+        self.thread.join()
+
+    def finish(self) -> None:
+        self.join()
+        self.ctx.background.remove(self)
+        if self.error is not None:
+            raise self.error
 
 
 def _commit(ctx: RunContext, build: Any, commit: Callable[[Any], None]) -> None:

@@ -96,10 +96,11 @@ def read_runs(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> lis
 
     ``catalog`` reads an attached database's table instead of the connection's own.
     """
+    # a literal, not a parameter: see pipelines/warehouse_build.py
+    database = "current_database()" if catalog is None else "'" + catalog.replace("'", "''") + "'"
     present = con.execute(
         "select count(*) from duckdb_tables() where schema_name = 'audit' "
-        "and table_name = 'runs' and database_name = coalesce(?, current_database())",
-        [catalog],
+        f"and table_name = 'runs' and database_name = {database}"
     ).fetchone()
     if not present or not present[0]:
         return []

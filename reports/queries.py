@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import duckdb
@@ -438,8 +439,13 @@ def dbt_var(name: str) -> Any:
     Read from the project file so that the words a report prints ("no held
     session in 45 days") follow the number the models were built with.
     """
+    return _dbt_vars()[name]
+
+
+@cache
+def _dbt_vars() -> dict[str, Any]:
     with (project_dir() / "dbt_project.yml").open() as fh:
-        return yaml.safe_load(fh)["vars"][name]
+        return dict(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["vars"])
 
 
 def as_of_date(con: duckdb.DuckDBPyConnection) -> date | None:

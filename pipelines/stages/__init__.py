@@ -18,6 +18,7 @@ from pipelines.stages.report import prepare_report, report_stage
 from pipelines.stages.transform import docs_stage, kpis_stage, transform_stage
 
 __all__ = [
+    "BESIDE_NEXT",
     "PREPARED_BY",
     "check_marts_stage",
     "check_sources_stage",
@@ -30,6 +31,11 @@ __all__ = [
     "transform_stage",
 ]
 
+
+#: Stages that run in a thread beside the stage after them: the source checks
+#: and the transform both only read the raw schema (the checks still decide:
+#: a critical failure of theirs stops the run, after the transform).
+BESIDE_NEXT = frozenset({"check_sources"})
 
 #: Work a stage may start while the stage before it runs (by stage name): the
 #: report stage starts Chromium during the mart checks.

@@ -77,6 +77,7 @@ def _run_plan(ctx: RunContext, cache: DbtCache, plan: Plan) -> None:
     ctx.stage_seconds["transform.dbt_build"] = time.perf_counter() - started
     started = time.perf_counter()
     write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
+    _kpis_written(ctx)
     ctx.outputs["kpis"] = "kpis.json"
     ctx.stage_seconds["transform.kpis_json"] = time.perf_counter() - started
 
@@ -115,9 +116,11 @@ def _run_dbt(ctx: RunContext, cache: DbtCache) -> None:
         if session is None:
             con = ctx.connection()
             write_kpis_json(con, ctx.run_dir / "kpis.json", ctx.as_of)
+            _kpis_written(ctx)
             _keep_plan(ctx, cache, con, target / "target" / "manifest.json")
         else:
             session.write_kpis_json(ctx.run_dir / "kpis.json", ctx.as_of)
+            _kpis_written(ctx)
         ctx.outputs["kpis"] = "kpis.json"
         ctx.stage_seconds["transform.kpis_json"] = time.perf_counter() - started
         if session is not None:
@@ -148,6 +151,12 @@ def _keep_plan(
         f"dbt: kept the compiled plan of this version of the project ({len(plan.nodes)} nodes); "
         "the next nights run it without dbt while the project is unchanged"
     )
+
+
+def _kpis_written(ctx: RunContext) -> None:
+    """Record how long the run took to kpis.json, from its first stage (the benchmark's figure)."""
+    if ctx.stages_started is not None:
+        ctx.stage_seconds["up_to_kpis_json"] = time.perf_counter() - ctx.stages_started
 
 
 def _check_build(ctx: RunContext, result: DbtResult) -> None:
