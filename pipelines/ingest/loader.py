@@ -306,16 +306,23 @@ def _load_feed(
         """,
         [file, inputs.sha[feed.input.key], plan.as_of.isoformat(), run_id],
     )
-    originals = ", ".join(f"{c} := {c}" for c in stored)
-    quarantined = len(landed.malformed) + _count(
-        con,
-        f"""
-        insert into raw.quarantine
-        select ?, ?, ?, _line_number, _failure.col, _failure.reason,
-               to_json(struct_pack({originals}))
-        from {checked} where _failure is not null
-        """,
-        [run_id, source.name, file],
+    originals = ", ".join(f"{c} := landing.{c}" for c in stored)
+    failed = _count(con, f"select count(*) from {checked} where _failure is not null")
+    # a quarantined row keeps its values as read: from the landing, by line
+    quarantined = len(landed.malformed) + (
+        _count(
+            con,
+            f"""
+            insert into raw.quarantine
+            select ?, ?, ?, failed._line_number, failed._failure.col, failed._failure.reason,
+                   to_json(struct_pack({originals}))
+            from (select * from {checked} where _failure is not null) as failed
+            inner join {landing} as landing on landing._line_number = failed._line_number
+            """,
+            [run_id, source.name, file],
+        )
+        if failed
+        else 0
     )
     rows_read = rows + len(landed.malformed)
     if rows_read != accepted + quarantined:

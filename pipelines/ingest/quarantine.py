@@ -129,6 +129,9 @@ def _replace_word(sql: str, word: str, replacement: str) -> str:
 def checked_table_sql(source: Source, landing: str, checked: str) -> str:
     """Type every column and record the first per-row failure.
 
+    The table holds ``_line_number``, the typed ``t_<column>`` values and
+    ``_failure``; the landed text stays in ``landing``.
+
     The landing's ``_input_failure`` (what a mapping found wrong in the input
     row: an unparsable date in an input column, an unresolved person) comes
     before every contract rule.
@@ -142,10 +145,12 @@ def checked_table_sql(source: Source, landing: str, checked: str) -> str:
     checks += _rule_checks(source)
     whens = " ".join(f"when {cond} then {result}" for cond, result in checks)
     failure = f"case {whens} end" if checks else "null"
-    texts = ", ".join(_text(c) for c in source.stored_columns)
+    # the typed values and the verdict only: a quarantined row's text is read
+    # back from the landing by line number (few rows), not copied for every row
+    typed_columns = ", ".join(f"t_{c.name}" for c in source.stored_columns)
     return f"""
         create or replace temp table {checked} as
-        select * exclude ({texts}), {failure} as _failure from ({inner})
+        select _line_number, {typed_columns}, {failure} as _failure from ({inner})
     """
 
 

@@ -279,7 +279,7 @@ def land_csv(
     readable = path
     if options.encoding != "utf-8":
         readable = transcode_to_utf8(path, options.encoding, work_dir)
-    lines, has_blank, utf8 = count_lines(readable)
+    lines, has_blank, utf8, has_nul = count_lines(readable)
     landed = None
     # DuckDB 1.5 can fail with an internal error that invalidates the whole database
     # on invalid UTF-8 in a projected column: such files go to Python's reader.
@@ -287,6 +287,7 @@ def land_csv(
         landed = _land_by_duckdb(con, readable, options, header, wanted, table, lines)
     if landed is None:
         landed = _land_by_python(con, readable, options, header, wanted, table)
+    landed.may_hold_nul = has_nul
     return landed
 
 

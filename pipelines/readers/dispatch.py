@@ -83,7 +83,7 @@ def _find_nul_values(
 ) -> None:
     """Record every landed value holding a NUL byte as a cell problem."""
     texts = [w for w in wanted if not w.hashed]
-    if not texts:
+    if not texts or not landed.may_hold_nul:
         return
     any_nul = " or ".join(f"contains({w.name}, chr(0))" for w in texts)
     found = con.execute(f"select count(*) from {landed.relation} where {any_nul}").fetchone()

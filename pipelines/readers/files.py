@@ -105,9 +105,13 @@ def transcode_to_utf8(path: Path, encoding: str, folder: Path) -> Path:
     return target
 
 
-def count_lines(path: Path) -> tuple[int, bool, bool]:
-    """Physical lines, whether any is blank, and whether the whole file is valid UTF-8."""
-    lines, blank, valid, last, tail = 0, False, True, b"", b""
+def count_lines(path: Path) -> tuple[int, bool, bool, bool]:
+    """Physical lines, whether any is blank, whether the file is valid UTF-8, and any NUL byte.
+
+    A file without a NUL byte needs no search for one in its landed values
+    (``readers/dispatch.py``); the search costs a scan of every column.
+    """
+    lines, blank, valid, nul, last, tail = 0, False, True, False, b"", b""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with open_regular(path) as fh:
         while chunk := fh.read(_CHUNK):
@@ -120,10 +124,11 @@ def count_lines(path: Path) -> tuple[int, bool, bool]:
                 except UnicodeDecodeError:
                     valid = False
             lines += chunk.count(b"\n")
+            nul = nul or b"\x00" in chunk
             tail, last = chunk[-2:], chunk
     if last and not last.endswith(b"\n"):
         lines += 1
-    return lines, blank, valid
+    return lines, blank, valid, nul
 
 
 def file_sha256(path: Path) -> str:

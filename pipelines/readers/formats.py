@@ -83,6 +83,9 @@ class LandedInput:
     problems: str | None = None
     #: Tables and views to drop when the input is no longer needed.
     temp_objects: list[tuple[str, str]] = field(default_factory=list)
+    #: False when the file is known to hold no NUL byte (a CSV read byte by
+    #: byte): its values need not be searched for one.
+    may_hold_nul: bool = True
 
 
 def file_format(path: Path) -> str:

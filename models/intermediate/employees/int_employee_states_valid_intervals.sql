@@ -131,6 +131,9 @@ final as (
         valid_from_date,
         valid_to_date,
         department,
+        -- the dictionary's group value of it, computed once per state rather
+        -- than once per (date, person) in the by-date views
+        {{ department_group('department') }} as department_group,
         job_level,
         hire_date,
         termination_date,

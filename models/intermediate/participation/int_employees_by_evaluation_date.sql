@@ -30,7 +30,7 @@ final as (
         states.employee_id,
         states.gender_group,
         states.ethnicity_group,
-        {{ department_group('states.department') }} as department_group,
+        states.department_group,
         states.job_level,
         states.job_level >= {{ var('leadership_min_job_level') }} as is_leader,
         coalesce(states.first_mentee_date <= evaluation_dates.as_of_date, false) as is_mentee,

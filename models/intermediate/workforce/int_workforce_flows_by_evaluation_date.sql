@@ -29,7 +29,7 @@ flows as (
         states.employee_id,
         'headcount_year_before' as flow,
         evaluation_dates.as_of_minus_365_days as department_date,
-        states.department,
+        states.department_group,
         false as is_voluntary_separation
 
     from evaluation_dates
@@ -47,7 +47,7 @@ flows as (
         states.employee_id,
         'hire' as flow,
         evaluation_dates.as_of_date as department_date,
-        states.department,
+        states.department_group,
         false as is_voluntary_separation
 
     from evaluation_dates
@@ -66,7 +66,7 @@ flows as (
         states.employee_id,
         'separation' as flow,
         states.termination_date as department_date,
-        states.department,
+        states.department_group,
         coalesce(states.termination_reason = 'voluntary', false) as is_voluntary_separation
 
     from evaluation_dates
@@ -84,7 +84,7 @@ final as (
         employee_id,
         flow,
         department_date,
-        {{ department_group('department') }} as department_group,
+        department_group,
         is_voluntary_separation
 
     from flows
