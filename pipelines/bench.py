@@ -227,7 +227,34 @@ def _night(
     }
 
 
-def bench_size(employees: int, root: Path) -> dict[str, Any]:
+#: Steady nights, floor measurements and peer runs per size: each figure is
+#: the median of this many, taken in turn, so that one slow moment of a
+#: shared machine does not decide a ratio.
+REPEATS = 3
+
+
+def _median_night(nights: list[dict[str, Any]]) -> dict[str, Any]:
+    """The night of median wall time, with every night's seconds beside it."""
+    ordered = sorted(nights, key=lambda n: n["seconds"])
+    median = dict(ordered[len(ordered) // 2])
+    median["all_seconds"] = [n["seconds"] for n in nights]
+    return median
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _median_peer(peers: list[dict[str, float] | None]) -> dict[str, Any] | None:
+    """The peer run of median time, with every run's seconds (None outside a checkout)."""
+    runs = [p for p in peers if p is not None]
+    if not runs:
+        return None
+    ordered = sorted(runs, key=lambda p: p["seconds"])
+    return {**ordered[len(ordered) // 2], "all_seconds": [round(p["seconds"], 2) for p in runs]}
+
+
+def bench_size(employees: int, root: Path, repeats: int = REPEATS) -> dict[str, Any]:
     """Every measurement of one organisation size (see the module doc)."""
     inbox = root / f"demo-{employees}"
     work = root / f"run-{employees}"
@@ -241,13 +268,22 @@ def bench_size(employees: int, root: Path) -> dict[str, Any]:
     shutil.rmtree(work / f".{warehouse.name}.dbt-cache", ignore_errors=True)
     _say(f"{employees:,} employees: first night")
     first = _night(inbox, out, warehouse, work, force=True)
-    _say(f"{employees:,} employees: steady night")
-    steady = _night(inbox, out, warehouse, work, force=True)
+    nights = []
+    for i in range(repeats):
+        _say(f"{employees:,} employees: steady night {i + 1} of {repeats}")
+        nights.append(_night(inbox, out, warehouse, work, force=True))
+    steady = _median_night(nights)
+    last = nights[-1]
     _say(f"{employees:,} employees: unchanged drop")
     unchanged = _night(inbox, out, warehouse, work, force=False)
-    if unchanged["run_id"] != steady["run_id"]:
+    if unchanged["run_id"] != last["run_id"]:
         raise SystemExit(f"{inbox}: an unchanged drop was run again instead of being skipped")
     _say(f"{employees:,} employees: floors and peer")
+    counts, parses, peers = [], [], []
+    for _ in range(repeats):
+        counts.append(floor_count_seconds(drop))
+        parses.append(floor_parse_seconds(drop, work))
+        peers.append(peer_seconds(warehouse))
     result = {
         "employees": employees,
         "input_rows": rows,
@@ -258,9 +294,10 @@ def bench_size(employees: int, root: Path) -> dict[str, Any]:
         "unchanged_drop_seconds": unchanged["seconds"],
         "warehouse_mb": round(_size(warehouse) / 1e6, 1),
         "output_mb": round(_size(out.resolve()) / 1e6, 1),
-        "floor_count_seconds": round(floor_count_seconds(drop), 2),
-        "floor_parse_seconds": round(floor_parse_seconds(drop, work), 2),
-        "peer": peer_seconds(warehouse),
+        "floor_count_seconds": round(_median(counts), 2),
+        "floor_parse_seconds": round(_median(parses), 2),
+        "floor_parse_all_seconds": [round(x, 2) for x in parses],
+        "peer": _median_peer(peers),
     }
     return result
 
@@ -341,6 +378,10 @@ def _up_to_kpis(night: dict[str, Any]) -> float:
     )
 
 
+def _repeats(results: list[dict[str, Any]]) -> int:
+    return max((len(r["steady_night"].get("all_seconds", [0])) for r in results), default=1)
+
+
 def _f(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
@@ -353,8 +394,9 @@ def render_markdown(results: list[dict[str, Any]], commit: str | None) -> str:
         f"Produced by `make bench` (`python -m pipelines.bench`) on {platform.node()}, "
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit `{commit or 'unknown'}`, in one session. "
         "Clean demo drops (`--bad-row-share 0`, seed 7, as of "
-        f"{AS_OF.isoformat()}); seconds of wall time. See `pipelines/bench.py` for what each "
-        "figure is.",
+        f"{AS_OF.isoformat()}); seconds of wall time. A steady night, a floor and the peer are "
+        f"each the median of {_repeats(results)} runs taken in turn (every run's seconds are in "
+        "`results.json`). See `pipelines/bench.py` for what each figure is.",
         "",
         "## Per size",
         "",
@@ -478,6 +520,7 @@ def run_bench(
     report: Path | None,
     targets: list[str] | None = None,
     target_sizes: list[int] | None = None,
+    repeats: int = REPEATS,
 ) -> list[dict[str, Any]]:
     """Measure every size, write ``root/results.json`` and, when asked, the Markdown report.
 
@@ -487,7 +530,7 @@ def run_bench(
     root.mkdir(parents=True, exist_ok=True)
     results = []
     for size in sorted(sizes):
-        result = bench_size(size, root)
+        result = bench_size(size, root, repeats)
         results.append(result)
         print(json.dumps(result), flush=True)
     (root / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -519,6 +562,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--target-sizes", default=DEFAULT_TARGET_SIZES, help="employees on the other targets"
     )
+    parser.add_argument(
+        "--repeats", type=int, default=REPEATS, help="runs per figure (their median)"
+    )
     args = parser.parse_args(argv)
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -531,7 +577,9 @@ def main(argv: list[str] | None = None) -> None:
     unknown = sorted(set(targets) - set(TARGETS))
     if unknown:
         parser.error(f"--targets: unknown {', '.join(unknown)} (known: {', '.join(TARGETS)})")
-    run_bench(sizes, args.root, args.report, targets, target_sizes)
+    if args.repeats < 1:
+        parser.error("--repeats: at least 1")
+    run_bench(sizes, args.root, args.report, targets, target_sizes, args.repeats)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ report build turns into a one-line warning (the HTML reports are published).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -131,8 +132,16 @@ class BackgroundPrinter:
         self.pdf_path = Path(pdf_path)
         self._process: subprocess.Popen[str] | None = None
         self._handed = False
+        self._missing = False
 
     def start(self) -> BackgroundPrinter:
+        # without playwright (an install without the pdf extra) no child is started
+        try:
+            self._missing = importlib.util.find_spec("playwright") is None
+        except (ImportError, ValueError):  # hidden, or a broken package
+            self._missing = True
+        if self._missing:
+            return self
         self._process = subprocess.Popen(
             [sys.executable, "-m", "reports.pdf", "--serve", str(self.pdf_path)],
             stdin=subprocess.PIPE,
@@ -165,6 +174,8 @@ class BackgroundPrinter:
                 self._process.wait()
 
     def result(self) -> Path:
+        if self._missing:
+            raise PlaywrightMissing()
         assert self._process is not None, "start() first"
         self.print(None)
         try:

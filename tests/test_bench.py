@@ -12,7 +12,7 @@ from pipelines.bench import render_markdown, run_bench
 @pytest.mark.pipeline  # three real nights of a small demo, the floors and the pandas peer
 def test_the_benchmark_measures_a_small_organisation_and_writes_its_report(tmp_path: Path) -> None:
     report = tmp_path / "BENCHMARKS.md"
-    (result,) = run_bench([500], tmp_path / "bench", report)
+    (result,) = run_bench([500], tmp_path / "bench", report, repeats=2)
     assert result["input_rows"] > 5000
     for night in ("first_night", "steady_night"):
         stages = result[night]["stage_seconds"]
@@ -23,6 +23,11 @@ def test_the_benchmark_measures_a_small_organisation_and_writes_its_report(tmp_p
     assert result["floor_parse_seconds"] > 0 and result["floor_count_seconds"] > 0
     assert result["peer"] is not None and result["peer"]["compute_seconds"] > 0
     assert result["unchanged_drop_seconds"] > 0
+    # two of each, the median kept
+    assert len(result["steady_night"]["all_seconds"]) == 2
+    assert len(result["floor_parse_all_seconds"]) == 2
+    assert len(result["peer"]["all_seconds"]) == 2
+    assert result["steady_night"]["stage_seconds"]["up_to_kpis_json"] > 0
     text = report.read_text()
     assert "| 500 (steady) |" in text and "ratio to full parse (target < 10)" in text
     assert (tmp_path / "bench" / "results.json").is_file()
