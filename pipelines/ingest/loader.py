@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -124,13 +127,19 @@ def _load_source(
     inputs: _Inputs,
     run_id: str,
     on_source: Callable[[str], None] | None,
+    references_loaded: Callable[[], None] | None = None,
 ) -> list[SourceLoad]:
-    """Load every file of one source; record each."""
+    """Load every file of one source; record each.
+
+    ``references_loaded``, when given, returns once the sources this one
+    references are loaded (called before each file's reference checks).
+    """
     feeds = plan.feeds[name]
     if on_source:
         on_source(name)
     source_loads = [
-        _load_feed(con, feed, inputs, position, plan, run_id) for position, feed in enumerate(feeds)
+        _load_feed(con, feed, inputs, position, plan, run_id, references_loaded)
+        for position, feed in enumerate(feeds)
     ]
     for load in source_loads:
         load.warnings = _warnings(con, feeds[0].source, load.file)
@@ -167,34 +176,90 @@ def _load_side_by_side(
     sha256: dict[str, str] | None,
     loads: dict[str, list[SourceLoad]],
 ) -> None:
-    """Load the sources on ``lanes`` (cursors), each as soon as what it references is loaded."""
+    """Load the sources on ``lanes`` (cursors), two at a time, biggest input first.
+
+    A source starts once every source it references has started: it lands
+    and types its file meanwhile, and waits for them to finish only before
+    its reference checks (:class:`_Finished`). The waits cannot go round in
+    a circle: a source waits only for sources started before it, and those
+    wait only for sources started before them.
+    """
     for cursor in lanes:
         session_macros(cursor, plan.as_of.isoformat())
-    waiting = {name: _depends_on(name) & set(names) for name in names}
+    depends = {name: _depends_on(name) & set(names) for name in names}
+    size = {name: _input_bytes(plan, name) for name in names}
+    not_started = list(names)
+    started: set[str] = set()
+    finished = _Finished(names)
     free = list(range(len(lanes)))
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
         running: dict[Future[list[SourceLoad]], tuple[str, int]] = {}
 
         def start() -> None:
-            for name in [n for n in names if n in waiting and not waiting[n]]:
-                if not free:
+            while free:
+                ready = [n for n in not_started if depends[n] <= started]
+                if not ready:
                     return
+                name = max(ready, key=lambda n: size[n])  # first in load order among equals
+                not_started.remove(name)
+                started.add(name)
                 slot = free.pop(0)
-                del waiting[name]
                 inputs = _Inputs(lanes[slot], work / name, sha256 or {})
-                job = pool.submit(_load_lane, lanes[slot], name, plan, inputs, run_id, on_source)
+                references_loaded = partial(finished.wait_for, depends[name])
+                job = pool.submit(
+                    _load_lane, lanes[slot], name, plan, inputs, run_id, on_source,
+                    references_loaded,
+                )  # fmt: skip
                 running[job] = (name, slot)
 
         start()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                name, slot = running.pop(future)
-                free.append(slot)
-                loads[name] = future.result()  # a failed source stops the load here
-                for other in waiting.values():
-                    other.discard(name)
-            start()
+        try:
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    name, slot = running.pop(future)
+                    free.append(slot)
+                    loads[name] = future.result()  # a failed source stops the load here
+                    finished.finish(name)
+                start()
+        except BaseException:
+            finished.abandon()  # a source waiting for the failed one stops too
+            raise
+
+
+def _input_bytes(plan: DropPlan, name: str) -> int:
+    """The size of a source's input files: bigger sources start first."""
+    total = 0
+    for feed in plan.feeds[name]:
+        with suppress(OSError):  # landing says what is wrong with it
+            total += feed.input.path.stat().st_size
+    return total
+
+
+class _Abandoned(Exception):
+    """The load stopped (another source failed) while this source waited for its references."""
+
+
+class _Finished:
+    """Which sources are loaded, for a source waiting to check its references against them."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._events = {name: threading.Event() for name in names}
+        self._abandoned = False
+
+    def finish(self, name: str) -> None:
+        self._events[name].set()
+
+    def abandon(self) -> None:
+        self._abandoned = True
+        for event in self._events.values():
+            event.set()
+
+    def wait_for(self, names: set[str]) -> None:
+        for name in sorted(names):
+            self._events[name].wait()
+        if self._abandoned:
+            raise _Abandoned()
 
 
 def _load_lane(
@@ -204,10 +269,11 @@ def _load_lane(
     inputs: _Inputs,
     run_id: str,
     on_source: Callable[[str], None] | None,
+    references_loaded: Callable[[], None],
 ) -> list[SourceLoad]:
     inputs.work.mkdir(parents=True, exist_ok=True)
     try:
-        return _load_source(con, name, plan, inputs, run_id, on_source)
+        return _load_source(con, name, plan, inputs, run_id, on_source, references_loaded)
     finally:
         inputs.release_all()
 
@@ -279,6 +345,7 @@ def _load_feed(
     position: int,
     plan: DropPlan,
     run_id: str,
+    references_loaded: Callable[[], None] | None = None,
 ) -> SourceLoad:
     """Load one (source, file) pair; return its manifest record."""
     source = feed.source
@@ -290,6 +357,8 @@ def _load_feed(
     rows = _count(con, f"select count(*) from {landing}")
     _quarantine_malformed(con, landed, source.name, file, run_id)
     con.execute(checked_table_sql(source, landing, checked))
+    if references_loaded is not None:
+        references_loaded()
     for statement in reference_updates(source, checked, run_id):
         con.execute(statement)
     for statement in duplicate_updates(source, checked, earlier_files=position > 0):
