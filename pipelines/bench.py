@@ -364,8 +364,8 @@ def bench_target(target: str, sizes: list[int], root: Path) -> list[dict[str, An
 def _up_to_kpis(night: dict[str, Any]) -> float:
     """Wall time from the first stage to kpis.json written (the run records it).
 
-    The source checks run beside the transform, so the stages' seconds no
-    longer add up to it; a run from before that recorded only the stages.
+    The source checks run beside the mart checks, after it, so the stages'
+    seconds do not add up to it; a run from before that recorded only the stages.
     """
     s = night["stage_seconds"]
     if "up_to_kpis_json" in s:

@@ -163,7 +163,7 @@ class RunContext:
         One connection for the whole run: the stages' writes are checkpointed
         once, when the run closes it (``close_connection``) before the commit,
         instead of once per stage. A stage running in another thread (the
-        source checks beside the transform) gets its own cursor of it: a DuckDB
+        source checks beside the mart checks) gets its own cursor of it: a DuckDB
         connection serves one thread at a time.
         """
         if self._connection is not None and threading.get_ident() != self._owner:

@@ -46,7 +46,7 @@ from pipelines.publish import check_out_folder, publish, runs_root, start_run_di
 from pipelines.recovery import recover
 from pipelines.retention import prune_run_folders
 from pipelines.run_audit import new_run_id, run_record, store_run
-from pipelines.stages import BESIDE_NEXT, PREPARED_BY, default_stages
+from pipelines.stages import BESIDE, PREPARED_BY, default_stages
 from pipelines.stages.report import REPORT_MODULE
 from pipelines.targets import check_target
 from pipelines.warehouse_build import Build, build_folder_prefix, commit, discard, start_build
@@ -201,34 +201,40 @@ def _run_stages(ctx: RunContext, stages: list[tuple[str, Stage]]) -> None:
 
     A stage with preparation (``PREPARED_BY``) is prepared when the stage
     before it starts; what it prepared is released if the run stops first.
-    A stage of ``BESIDE_NEXT`` runs in a thread beside the stage after it
-    (the source checks beside the transform: both only read the raw schema);
-    its failure is the run's, even when the other stage failed too.
+    A stage of ``BESIDE`` waits for the stage it names and runs in a thread
+    beside it (the source checks beside the mart checks); its failure is the
+    run's, even when the other stage failed too. Without that stage (a run
+    of fewer stages) it runs in its place.
     """
     ctx.stages_started = time.perf_counter()
-    beside: _Beside | None = None
+    names = [name for name, _ in stages]
+    deferred: dict[str, tuple[str, Stage]] = {}
     try:
         for position, (name, stage) in enumerate(stages):
-            ctx.stage = name
-            _write_manifest(ctx, "running")
-            failpoint(f"stage.{name}")
-            ctx.reporter.stage(name)
+            if BESIDE.get(name) in names[position + 1 :]:
+                deferred[BESIDE[name]] = (name, stage)
+                continue
             following = stages[position + 1][0] if position + 1 < len(stages) else None
+            beside = _Beside(ctx, *deferred.pop(name)) if name in deferred else None
+            _start_stage(ctx, name)
             if following in PREPARED_BY:
                 PREPARED_BY[following](ctx)
-            if name in BESIDE_NEXT and following is not None and beside is None:
-                beside = _Beside(ctx, name, stage)
-                continue
             t0 = time.perf_counter()
             try:
                 stage(ctx)
             finally:
                 ctx.stage_seconds[name] = time.perf_counter() - t0
                 if beside is not None:
-                    waited, beside = beside, None
-                    waited.finish()  # raises the stage's own failure first
+                    beside.finish()  # raises the stage's own failure first
     finally:
         ctx.close_prepared()
+
+
+def _start_stage(ctx: RunContext, name: str) -> None:
+    ctx.stage = name
+    _write_manifest(ctx, "running")
+    failpoint(f"stage.{name}")
+    ctx.reporter.stage(name)
 
 
 class _Beside:
@@ -236,6 +242,7 @@ class _Beside:
 
     def __init__(self, ctx: RunContext, name: str, stage: Stage) -> None:
         self.ctx, self.name, self.stage = ctx, name, stage
+        _start_stage(ctx, name)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name=f"stage {name}", daemon=True)
         ctx.background.append(self)

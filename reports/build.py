@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +23,7 @@ import duckdb
 
 from pipelines.errors import PipelineError
 from reports import data_quality, program_impact, program_operations, queries, workforce
-from reports.page import run_info_from_manifest
+from reports.page import RunInfo, run_info_from_manifest
 from reports.pdf import BackgroundPrinter, PdfError, PlaywrightMissing
 
 #: Output name (the key in ``manifest.json``'s ``outputs``) -> file in the run folder.
@@ -30,6 +34,8 @@ HTML_FILES = {
     "data_quality": "data_quality.html",
 }
 PDF_FILE = "program_impact.pdf"
+#: Where the leadership report made ahead waits in the run folder (``LeadershipAhead``).
+AHEAD_FOLDER = ".leadership-ahead"
 
 
 class ReportError(PipelineError):
@@ -44,6 +50,79 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     bytes: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+
+class LeadershipAhead:
+    """The leadership report and its PDF, made while the run's last checks run.
+
+    The report's figures come from the marts alone, which are final once
+    the transform has built them; its header (run, inputs, warnings) comes
+    from the manifest so far. :meth:`start` builds it in a thread, through a
+    connection from ``connect`` (called in that thread), and hands it to a
+    Chromium printer, so the PDF, the slowest part of the reports, is printed
+    beside the checks. :func:`build_reports` takes it when the final manifest
+    gives the same header (a night whose checks added no warning) and builds
+    it again otherwise. Both files wait in a folder of the run folder
+    (``AHEAD_FOLDER``) until taken; :meth:`close` removes it, so a night that
+    fails keeps no report.
+    """
+
+    def __init__(
+        self,
+        run_dir: Path,
+        manifest: dict[str, Any],
+        connect: Callable[[], duckdb.DuckDBPyConnection],
+        pdf: bool = True,
+    ) -> None:
+        self.folder = Path(run_dir) / AHEAD_FOLDER
+        self.run = run_info_from_manifest(manifest)
+        self._connect = connect
+        self._pdf = pdf
+        self.printer: BackgroundPrinter | None = None
+        self.html: Path | None = None
+        self.seconds = 0.0
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> LeadershipAhead:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if self._pdf:
+            self.printer = BackgroundPrinter(self.folder / PDF_FILE).start()
+        self._thread = threading.Thread(target=self._build, name="leadership ahead", daemon=True)
+        self._thread.start()
+        return self
+
+    def _build(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            html = program_impact.build(self._connect(), self.run)
+            path = self.folder / HTML_FILES["program_impact"]
+            path.write_text(html, encoding="utf-8")
+        except Exception:  # noqa: BLE001 - build_reports builds it again and says why
+            return
+        finally:
+            self.seconds = time.perf_counter() - t0
+        self.html = path
+        if self.printer is not None:
+            self.printer.print(path)
+
+    def take(self, run: RunInfo) -> bool:
+        """Wait for the build; True when it holds the report of ``run`` (else it is closed)."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.html is not None and run == self.run:
+            return True
+        self.close()
+        return False
+
+    def close(self) -> None:
+        """Stop the printer and remove what was made (the run stopped, or the header changed)."""
+        if self._thread is not None:
+            self._thread.join()
+        if self.printer is not None:
+            self.printer.close()
+            self.printer = None
+        self.html = None
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _check_consistent(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:
@@ -64,7 +143,7 @@ def build_reports(
     manifest: dict[str, Any],
     pdf: bool = True,
     con: duckdb.DuckDBPyConnection | None = None,
-    printer: BackgroundPrinter | None = None,
+    ahead: LeadershipAhead | None = None,
 ) -> BuildResult:
     """Write the four reports (and, when ``pdf``, the leadership PDF) into ``run_dir``.
 
@@ -75,21 +154,23 @@ def build_reports(
     Without playwright (an install without the ``pdf`` extra) the warning
     says the PDF was skipped and how to get it. ``con``, when given, is an open
     connection to ``warehouse`` to read through (the nightly run's own);
-    otherwise the warehouse is opened read-only. ``printer``, when given, is
-    a PDF printer already started (the nightly run starts it during the mart
-    checks); otherwise one starts here.
+    otherwise the warehouse is opened read-only. ``ahead``, when given, is
+    the leadership report made during the checks (:class:`LeadershipAhead`),
+    used when its header is this manifest's.
     """
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
     run = run_info_from_manifest(manifest)
+    made_ahead = ahead is not None and ahead.take(run) and (ahead.printer is not None) == pdf
+    printer = ahead.printer if made_ahead and ahead is not None else None
+    if ahead is not None and not made_ahead:
+        ahead.close()
+        ahead = None
     # Chromium starts now and prints the leadership report as soon as it is
     # written, while the other reports are built (the PDF takes the longest).
     if pdf and printer is None:
         printer = BackgroundPrinter(run_dir / PDF_FILE).start()
-    elif not pdf and printer is not None:
-        printer.close()
-        printer = None
     pdf_started = time.perf_counter()
     own = con is None
     if con is None:
@@ -104,14 +185,18 @@ def build_reports(
         }
         for name, builder in builders.items():
             t0 = time.perf_counter()
-            html = builder()
             path = run_dir / HTML_FILES[name]
-            path.write_text(html, encoding="utf-8")
-            result.seconds[name] = time.perf_counter() - t0
+            if name == "program_impact" and ahead is not None and ahead.html is not None:
+                # a copy: Chromium may still be reading it
+                shutil.copyfile(ahead.html, path)
+                result.seconds[name] = ahead.seconds
+            else:
+                path.write_text(builder(), encoding="utf-8")
+                result.seconds[name] = time.perf_counter() - t0
+                if printer is not None and name == "program_impact":
+                    printer.print(path)
             result.outputs[name] = HTML_FILES[name]
             result.bytes[name] = path.stat().st_size
-            if printer is not None and name == "program_impact":
-                printer.print(path)
     finally:
         if own:
             con.close()
@@ -119,15 +204,19 @@ def build_reports(
             printer.print(None)  # no-op once the report was handed over
     if printer is not None:
         try:
-            printer.result()
+            printed = printer.result()
         except PdfError as exc:
             outcome = "skipped" if isinstance(exc, PlaywrightMissing) else "not produced"
             result.warnings.append(f"{PDF_FILE} was {outcome}: {exc}")
         else:
+            if printed != run_dir / PDF_FILE:
+                os.replace(printed, run_dir / PDF_FILE)
             result.outputs["program_impact_pdf"] = PDF_FILE
             result.bytes["program_impact_pdf"] = (run_dir / PDF_FILE).stat().st_size
-        # from Chromium's start, alongside the HTML reports
+        # from the report stage's start, alongside the HTML reports
         result.seconds["program_impact_pdf"] = time.perf_counter() - pdf_started
+    if ahead is not None:
+        ahead.close()  # its folder, the PDF moved out
     return result
 
 

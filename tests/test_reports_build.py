@@ -20,7 +20,14 @@ import duckdb
 import pytest
 
 from pipelines.quality.audit_store import ensure_audit_schema
-from reports.build import HTML_FILES, PDF_FILE, ReportError, build_reports
+from reports.build import (
+    AHEAD_FOLDER,
+    HTML_FILES,
+    PDF_FILE,
+    LeadershipAhead,
+    ReportError,
+    build_reports,
+)
 from reports.dictionary import SPECS_BY_KPI
 from reports.page import plotly_js
 from reports.workforce import DEPARTMENT_COLUMNS
@@ -308,3 +315,43 @@ def test_rebuilding_from_the_published_manifest_gives_the_same_leadership_report
     assert (tmp_path / "program_operations.html").read_bytes() == demo.report(
         "program_operations"
     ).read_bytes()
+
+
+def _ahead(demo: DemoRun, run_dir: Path, manifest: dict) -> LeadershipAhead:
+    def connect() -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(demo.warehouse), read_only=True)
+
+    return LeadershipAhead(run_dir, manifest, connect).start()
+
+
+def test_the_leadership_report_made_during_the_checks_is_taken_when_its_header_holds(
+    demo, tmp_path
+):
+    run_dir = tmp_path / "run"
+    ahead = _ahead(demo, run_dir, demo.manifest)
+    result = build_reports(demo.warehouse, run_dir, demo.manifest, pdf=True, ahead=ahead)
+    assert result.seconds["program_impact"] == ahead.seconds  # taken, not built again
+    assert (run_dir / "program_impact.html").read_bytes() == demo.report(
+        "program_impact"
+    ).read_bytes()
+    assert (run_dir / PDF_FILE).read_bytes().startswith(b"%PDF")
+    assert result.outputs["program_impact_pdf"] == PDF_FILE
+    assert not (run_dir / AHEAD_FOLDER).exists()
+
+
+def test_the_leadership_report_is_made_again_when_the_checks_add_a_warning(demo, tmp_path):
+    run_dir = tmp_path / "run"
+    ahead = _ahead(demo, run_dir, demo.manifest)
+    warning = "check failed (warning): a warning the mart checks added"
+    final = {**demo.manifest, "warnings": [*demo.manifest.get("warnings", []), warning]}
+    result = build_reports(demo.warehouse, run_dir, final, pdf=True, ahead=ahead)
+    assert html_escape(warning) in (run_dir / "program_impact.html").read_text()
+    assert (run_dir / PDF_FILE).read_bytes().startswith(b"%PDF")
+    assert result.outputs["program_impact_pdf"] == PDF_FILE
+    assert not (run_dir / AHEAD_FOLDER).exists()
+
+
+def test_a_leadership_report_made_ahead_and_not_taken_leaves_nothing(demo, tmp_path):
+    run_dir = tmp_path / "run"
+    _ahead(demo, run_dir, demo.manifest).close()  # the run stopped: a check failed
+    assert list(run_dir.iterdir()) == []

@@ -18,7 +18,7 @@ from pipelines.stages.report import prepare_report, report_stage
 from pipelines.stages.transform import docs_stage, kpis_stage, transform_stage
 
 __all__ = [
-    "BESIDE_NEXT",
+    "BESIDE",
     "PREPARED_BY",
     "check_marts_stage",
     "check_sources_stage",
@@ -32,10 +32,13 @@ __all__ = [
 ]
 
 
-#: Stages that run in a thread beside the stage after them: the source checks
-#: and the transform both only read the raw schema (the checks still decide:
-#: a critical failure of theirs stops the run, after the transform).
-BESIDE_NEXT = frozenset({"check_sources"})
+#: Stages that run later, in a thread beside another stage (by name): the
+#: source checks beside the mart checks. They gate the publication, not the
+#: build: dbt reads only the raw schema they check, so the transform need not
+#: wait for them, and after it they leave it both cores (the mart checks and
+#: the PDF leave one idle). A critical failure of theirs still stops the run,
+#: at the end of the mart checks, and nothing is published.
+BESIDE: dict[str, str] = {"check_sources": "check_marts"}
 
 #: Work a stage may start while the stage before it runs (by stage name): the
 #: report stage starts Chromium during the mart checks.

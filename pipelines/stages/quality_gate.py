@@ -93,7 +93,15 @@ def baseline_of(ctx: RunContext) -> Baseline | None:
 def conclude(
     ctx: RunContext, stage: str, results: list[CheckResult], metrics: dict[str, Any], final: bool
 ) -> None:
-    """Record a stage's results everywhere; raise if a critical check failed."""
+    """Record a stage's results everywhere; raise if a critical check failed.
+
+    The ``final`` stage concludes after every stage running beside it (the
+    source checks beside the mart checks), so the results file, and Data Docs,
+    hold every result in stage order.
+    """
+    if final:
+        for beside in list(ctx.background):
+            beside.join()
     all_results = ctx.check_results
     all_results += results
     all_metrics = ctx.quality_metrics

@@ -11,11 +11,17 @@ REPORT_MODULE = "reports.build"
 
 
 def prepare_report(ctx: RunContext) -> None:
-    """While the mart checks run: start the PDF printer (Chromium takes a second to start)."""
-    from reports.build import PDF_FILE
-    from reports.pdf import BackgroundPrinter
+    """While the checks run: the leadership report and its PDF (the reports' slowest part).
 
-    ctx.prepared["pdf_printer"] = BackgroundPrinter(ctx.run_dir / PDF_FILE).start()
+    The marts are final once the transform has built them; the report stage
+    takes what was made if the checks added nothing to the report's header
+    (``reports.build.LeadershipAhead``), and nothing is kept if they fail.
+    """
+    from reports.build import LeadershipAhead
+
+    ctx.prepared["leadership"] = LeadershipAhead(
+        ctx.run_dir, build_manifest(ctx, "running"), ctx.connection
+    ).start()
 
 
 def report_stage(ctx: RunContext) -> None:
@@ -27,7 +33,7 @@ def report_stage(ctx: RunContext) -> None:
         ctx.run_dir,
         build_manifest(ctx, "publishing"),
         con=ctx.connection(),
-        printer=ctx.prepared.pop("pdf_printer", None),
+        ahead=ctx.prepared.pop("leadership", None),
     )
     ctx.outputs.update(result.outputs)
     ctx.warnings.extend(result.warnings)
