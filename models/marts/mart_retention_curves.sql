@@ -110,45 +110,68 @@ grid as (
 
 ),
 
+follow_up_months as (
+
+    -- the month a follow-up ends in: month k covers follow-up days in
+    -- ((k-1)*365/12, k*365/12], so it is ceil(12 * days / 365); month 0 is
+    -- the index date itself (exact in a double: 12 * days / 365 is an
+    -- integer only when it is one, and at least 1/365 from one otherwise)
+    select
+        participant_group,
+        is_event,
+        cast(ceil({{ to_double('12 * follow_up_days') }} / 365) as integer) as end_month
+
+    from follow_up
+
+),
+
+ends_by_month as (
+
+    select
+        participant_group,
+        end_month,
+        count(*) as n_ends,
+        sum(case when is_event then 1 else 0 end) as n_events,
+        sum(case when is_event then 0 else 1 end) as n_censored
+
+    from follow_up_months
+    group by participant_group, end_month
+
+),
+
 interval_counts as (
 
-    -- month k covers follow-up days in ((k-1)*365/12, k*365/12]; month 0 is
-    -- the index date itself
+    -- at risk in month k: every follow-up ending in month k or later (all of
+    -- them in month 0); events and censorings: those ending in month k (a
+    -- censoring before the index date counts in month 0)
     select
         grid.participant_group,
         grid.months_since_index_date,
         sum(
             case
-                when grid.months_since_index_date = 0 then 1
-                when 12 * follow_up.follow_up_days > 365 * (grid.months_since_index_date - 1) then 1
+                when grid.months_since_index_date = 0 then ends_by_month.n_ends
+                when ends_by_month.end_month >= grid.months_since_index_date then ends_by_month.n_ends
                 else 0
             end
         ) as n_at_risk,
         sum(
             case
-                when follow_up.is_event
-                    and 12 * follow_up.follow_up_days <= 365 * grid.months_since_index_date
-                    and 12 * follow_up.follow_up_days > 365 * (grid.months_since_index_date - 1)
-                    then 1
+                when ends_by_month.end_month = grid.months_since_index_date then ends_by_month.n_events
                 else 0
             end
         ) as n_events,
         sum(
             case
-                when not follow_up.is_event
-                    and 12 * follow_up.follow_up_days <= 365 * grid.months_since_index_date
-                    and (
-                        grid.months_since_index_date = 0
-                        or 12 * follow_up.follow_up_days > 365 * (grid.months_since_index_date - 1)
-                    )
-                    then 1
+                when ends_by_month.end_month = grid.months_since_index_date then ends_by_month.n_censored
+                when grid.months_since_index_date = 0 and ends_by_month.end_month < 0
+                    then ends_by_month.n_censored
                 else 0
             end
         ) as n_censored
 
     from grid
-    inner join follow_up
-        on grid.participant_group = follow_up.participant_group
+    inner join ends_by_month
+        on grid.participant_group = ends_by_month.participant_group
     group by grid.participant_group, grid.months_since_index_date
 
 ),
