@@ -176,18 +176,21 @@ def _load_side_by_side(
     sha256: dict[str, str] | None,
     loads: dict[str, list[SourceLoad]],
 ) -> None:
-    """Load the sources on ``lanes`` (cursors), two at a time, biggest input first.
+    """Load the sources on ``lanes`` (cursors), two at a time, longest chain first.
 
     A source starts once every source it references has started: it lands
     and types its file meanwhile, and waits for them to finish only before
     its reference checks (:class:`_Finished`). The waits cannot go round in
     a circle: a source waits only for sources started before it, and those
-    wait only for sources started before them.
+    wait only for sources started before them. Of the sources that may start,
+    the one heading the most input bytes still to load after it (its own and
+    its longest chain of dependents', :func:`_chain_bytes`) starts first, so
+    that sessions, at the end of the mentoring chain, do not load alone last.
     """
     for cursor in lanes:
         session_macros(cursor, plan.as_of.isoformat())
     depends = {name: _depends_on(name) & set(names) for name in names}
-    size = {name: _input_bytes(plan, name) for name in names}
+    size = _chain_bytes(depends, {name: _input_bytes(plan, name) for name in names})
     not_started = list(names)
     started: set[str] = set()
     finished = _Finished(names)
@@ -227,8 +230,21 @@ def _load_side_by_side(
             raise
 
 
+def _chain_bytes(depends: dict[str, set[str]], size: dict[str, int]) -> dict[str, int]:
+    """A source's input bytes plus those of its longest chain of dependents."""
+    chain: dict[str, int] = {}
+
+    def of(name: str) -> int:
+        if name not in chain:
+            after = [of(other) for other, needs in depends.items() if name in needs]
+            chain[name] = size[name] + max(after, default=0)
+        return chain[name]
+
+    return {name: of(name) for name in depends}
+
+
 def _input_bytes(plan: DropPlan, name: str) -> int:
-    """The size of a source's input files: bigger sources start first."""
+    """The size of a source's input files."""
     total = 0
     for feed in plan.feeds[name]:
         with suppress(OSError):  # landing says what is wrong with it
