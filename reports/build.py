@@ -162,11 +162,10 @@ def build_reports(
     run_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
     run = run_info_from_manifest(manifest)
-    made_ahead = ahead is not None and ahead.take(run) and (ahead.printer is not None) == pdf
-    printer = ahead.printer if made_ahead and ahead is not None else None
-    if ahead is not None and not made_ahead:
+    if ahead is not None and not (ahead.take(run) and (ahead.printer is not None) == pdf):
         ahead.close()
         ahead = None
+    printer = ahead.printer if ahead is not None else None
     # Chromium starts now and prints the leadership report as soon as it is
     # written, while the other reports are built (the PDF takes the longest).
     if pdf and printer is None:
@@ -186,7 +185,7 @@ def build_reports(
         for name, builder in builders.items():
             t0 = time.perf_counter()
             path = run_dir / HTML_FILES[name]
-            if name == "program_impact" and ahead is not None and ahead.html is not None:
+            if name == "program_impact" and ahead is not None and ahead.html:
                 # a copy: Chromium may still be reading it
                 shutil.copyfile(ahead.html, path)
                 result.seconds[name] = ahead.seconds
